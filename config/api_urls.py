@@ -1,0 +1,21 @@
+"""REST API (OpenAPI schema at /api/schema/). Session or token auth: POST /api/auth/token/."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from sanxiang.cases import api as cases_api
+from sanxiang.disclosure import api as disclosure_api
+from sanxiang.registry import api as registry_api
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("cases/", cases_api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", cases_api.CaseDetailApi.as_view(), name="api-case"),
+    path("cases/<int:pk>/actions/<slug:action>/", cases_api.CaseActionApi.as_view(), name="api-case-action"),
+    path("cases/<int:pk>/evidence/", cases_api.EvidenceUploadApi.as_view(), name="api-case-evidence"),
+    path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
+    path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),
+    path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
+    path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
+    path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
+]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+admin.site.site_header = "Sanxiang 行政执法三项制度平台 · 管理后台"
+admin.site.site_title = "Sanxiang 管理后台"
+
+urlpatterns = [
+    path("", include("sanxiang.disclosure.urls")),
+    path("staff/", include("sanxiang.cases.urls")),
+    path("accounts/", include("sanxiang.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/", include("config.api_urls")),
+    path("transparency/v1/", include("sanxiang.ledger.urls")),
+]

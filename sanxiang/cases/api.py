@@ -1,0 +1,154 @@
+"""Case API: the same services as the UI; errors in the one JSON format (common.api)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sanxiang.cases import selectors
+from sanxiang.cases.engine import flow_spec
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
+from sanxiang.common.exceptions import ValidationFailed
+from sanxiang.records.services import evidence_attach
+from sanxiang.records.uploads import HashingUploadHandler
+from sanxiang.registry.models import EnforcementItem, Officer
+
+
+class PartySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["citizen", "legal_person", "other_org"])
+    name = serializers.CharField()
+    id_number = serializers.CharField(required=False, allow_blank=True, default="")
+    uscc = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_representative = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    item = serializers.CharField(source="item.code")
+    flow = serializers.CharField(source="flow.code")
+    state = serializers.CharField()
+    state_name = serializers.SerializerMethodField()
+    party = serializers.CharField(source="party.name")
+    opened_on = serializers.DateField()
+    decision_due = serializers.DateField(allow_null=True)
+    deadline_note = serializers.CharField()
+    step_due = serializers.DateField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    proposed_penalty_kinds = serializers.ListField(child=serializers.CharField())
+    proposed_fine = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    penalty_kinds = serializers.ListField(child=serializers.CharField())
+    fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+    def get_state_name(self, case) -> str:
+        return flow_spec(case.flow).step_name(case.state)
+
+    def get_overdue(self, case) -> list[str]:
+        return case_is_overdue(case)
+
+
+class CaseDetailOutput(CaseOutput):
+    officers = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    decision_number = serializers.SerializerMethodField()
+
+    def get_officers(self, case) -> list[dict]:
+        return [{"id": o.pk, "name": o.name, "certificate_no": o.certificate_no} for o in case.officers.all()]
+
+    def get_actions(self, case) -> list[dict]:
+        user = self.context["request"].user
+        return [{"code": a.code, "name": a.name,
+                 "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
+                             "choices": f.choices} for f in a.fields]}
+                for a in available_actions(case, user)]
+
+    def get_events(self, case) -> list[dict]:
+        return [{"action": e.action, "name": e.action_name, "from": e.from_state, "to": e.to_state,
+                 "actor": e.actor.get_username(), "at": e.at, "ledger_index": e.ledger_index}
+                for e in case.events.select_related("actor")]
+
+    def get_decision_number(self, case) -> str | None:
+        decision = getattr(case, "decision", None)
+        return decision.number if decision else None
+
+
+class CaseListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        item = serializers.CharField(help_text="执法事项编码")
+        title = serializers.CharField()
+        source = serializers.CharField(required=False, allow_blank=True, default="")
+        procedure = serializers.ChoiceField(choices=["general", "simple"], default="general")
+        officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号列表（至少两人）")
+        party = PartySerializer()
+
+    @extend_schema(responses=CaseOutput(many=True), summary="案件列表（按机关与角色过滤）")
+    def get(self, request):
+        qs = selectors.case_list(request.user, mine=request.query_params.get("mine") == "1",
+                                 state=request.query_params.get("state") or None)
+        return Response(CaseOutput(qs[:500], many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: CaseDetailOutput}, summary="立案登记")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        agency_ids = request.user.visible_agency_ids() or []
+        item = EnforcementItem.objects.filter(code=v["item"], agency_id__in=agency_ids).first()
+        if item is None:
+            raise ValidationFailed(f"执法事项“{v['item']}”不存在或不属于本机关", field="item", code="item_unknown")
+        officers = list(Officer.objects.filter(certificate_no__in=v["officers"]))
+        unknown = set(v["officers"]) - {o.certificate_no for o in officers}
+        if unknown:
+            raise ValidationFailed(f"执法证号不存在：{'、'.join(sorted(unknown))}", field="officers",
+                                   code="officer_unknown")
+        case = case_open(actor=request.user, item=item, party=dict(v["party"]), officers=officers, title=v["title"],
+                         source=v["source"], procedure=v["procedure"])
+        return Response(CaseDetailOutput(case, context={"request": request}).data, status=201)
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(responses=CaseDetailOutput, summary="案件详情（含当前可办理的操作）")
+    def get(self, request, pk: int):
+        case = selectors.case_get(request.user, pk)
+        return Response(CaseDetailOutput(case, context={"request": request}).data)
+
+
+class CaseActionApi(APIView):
+    @extend_schema(request={"application/json": {"type": "object", "additionalProperties": True}},
+                   responses=CaseDetailOutput, summary="办理环节操作（字段见案件详情 actions）")
+    def post(self, request, pk: int, action: str):
+        case = selectors.case_get(request.user, pk)
+        case_transition(case=case, action=action, actor=request.user, data=dict(request.data))
+        case = Case.objects.get(pk=case.pk)
+        return Response(CaseDetailOutput(case, context={"request": request}).data)
+
+
+class EvidenceUploadApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Hash while the body streams in (no second read of a multi-gigabyte video).
+        request.upload_handlers = [HashingUploadHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        kind = serializers.CharField()
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request={"multipart/form-data": InputSerializer}, summary="上传证据（流式计算 SHA-256）")
+    def post(self, request, pk: int):
+        case = selectors.case_get(request.user, pk)
+        evidence = evidence_attach(case=case, actor=request.user, uploaded=request.FILES.get("file"),
+                                   kind=request.data.get("kind", ""), description=request.data.get("description", ""))
+        return Response({"id": evidence.pk, "sha256": evidence.file.sha256, "size": evidence.file.size,
+                         "step": evidence.step, "kind": evidence.kind}, status=201)

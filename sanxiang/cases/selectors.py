@@ -1,0 +1,54 @@
+"""Reads of cases, scoped by the user's agency and role (denied by default)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sanxiang.accounts.models import Role
+from sanxiang.cases.models import Case
+from sanxiang.common.exceptions import NotFound
+
+
+def case_queryset(user) -> QuerySet[Case]:
+    """Every case the user may see: supervisors and administrators all, staff their agency tree,
+    anonymous users none."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    qs = Case.objects.select_related("agency", "item", "flow", "party")
+    visible = user.visible_agency_ids()
+    return qs if visible is None else qs.filter(agency_id__in=visible)
+
+
+def case_list(user, *, mine: bool = False, state: str | None = None) -> QuerySet[Case]:
+    qs = case_queryset(user)
+    if mine and user.role == Role.OFFICER and hasattr(user, "officer"):
+        qs = qs.filter(officers=user.officer)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.distinct()
+
+
+def case_get(user, pk: int) -> Case:
+    case = case_queryset(user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound("案件不存在或无权查看")
+    return case
+
+
+def work_queue(user) -> QuerySet[Case]:
+    """Cases waiting for this user's role in their current step (待办)."""
+    from sanxiang.cases.engine import flow_spec
+
+    qs = case_queryset(user)
+    ids = []
+    for case in qs:
+        step = flow_spec(case.flow).steps.get(case.state)
+        if step is None:
+            continue
+        for action in step.actions.values():
+            if user.role in action.roles:
+                if action.assigned_only and not case.officers.filter(user=user).exists():
+                    continue
+                ids.append(case.pk)
+                break
+    return qs.filter(pk__in=ids)

@@ -1,0 +1,278 @@
+"""Case services: the only code that writes cases. Each write is logged in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role
+from sanxiang.cases import rules
+from sanxiang.cases.choices import PartyKind, PenaltyKind
+from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
+from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, Decision, Party
+from sanxiang.common.calendar import add_working_days, current_calendar
+from sanxiang.common.exceptions import (
+    DomainError,
+    NotFound,
+    RoleNotAllowed,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
+from sanxiang.common.models import next_number
+from sanxiang.common.workdays import UnknownCalendarYear
+from sanxiang.ledger.services import ledger_append
+from sanxiang.registry.choices import ActionKind
+from sanxiang.registry.params import param_int
+
+# Case columns a step field may set directly; every other field value goes to Case.data.
+CASE_COLUMNS = {
+    "facts", "proposed_penalty_kinds", "proposed_fine", "penalty_kinds", "fine_amount", "flagged_complex",
+    "flagged_major_public_interest", "notice_served_on", "hearing_requested", "hearing_held_on",
+    "decided_on", "served_on", "service_method",
+}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def validate_party_fields(data: dict) -> dict:
+    """Check a party: citizens by 18-digit ID with checksum, organisations by USCC with checksum."""
+    kind = data.get("kind")
+    if kind not in PartyKind.values:
+        raise ValidationFailed("当事人类型须为自然人、法人或其他组织", field="party.kind", code="party_kind")
+    if not (data.get("name") or "").strip():
+        raise ValidationFailed("当事人名称/姓名为必填项", field="party.name", code="party_name")
+    clean = dict(data)
+    try:
+        if kind == PartyKind.CITIZEN:
+            clean["id_number"] = validate_citizen_id(data.get("id_number") or "")
+        else:
+            clean["uscc"] = validate_uscc(data.get("uscc") or "")
+    except IdNumberError as exc:
+        field = "party.id_number" if kind == PartyKind.CITIZEN else "party.uscc"
+        raise ValidationFailed(str(exc), field=field, code=exc.code) from exc
+    return clean
+
+
+def _check_role(actor, roles, what: str) -> None:
+    if actor.role not in roles:
+        labels = "、".join(Role(r).label for r in roles)
+        raise RoleNotAllowed(f"“{what}”须由{labels}办理，您的角色是{Role(actor.role).label}",
+                             code="role_not_allowed")
+
+
+def _check_scope(actor, agency) -> None:
+    visible = actor.visible_agency_ids()
+    if visible is not None and agency.pk not in visible:
+        raise NotFound("案件不存在或无权查看")
+
+
+def _decision_due(agency, opened_on: dt.date) -> tuple[dt.date, str]:
+    days = param_int("decision_days", agency)
+    try:
+        return current_calendar().end_of_period_natural_days(opened_on, days), ""
+    except UnknownCalendarYear as exc:
+        # The natural-day date is certain; only the holiday extension is unknown. Say so.
+        due = opened_on + dt.timedelta(days=days)
+        return due, f"{exc.year}年节假日安排尚未录入，届满日遇法定节假日顺延未计算"
+
+
+def _step_due(step: StepSpec | None, agency, entered: dt.date) -> dt.date | None:
+    if step is None or not step.due:
+        return None
+    n = param_int(step.due["param"], agency)
+    if step.due["unit"] == "working_days":
+        return add_working_days(entered, n, what=f"“{step.name}”环节期限")
+    return entered + dt.timedelta(days=n)
+
+
+@transaction.atomic
+def case_open(*, actor, item, party: dict, officers: list, title: str, source: str = "",
+              procedure: str = "general", opened_on: dt.date | None = None) -> Case:
+    """立案: register a case on an enforcement item with at least two qualified officers."""
+    _check_role(actor, {Role.OFFICER}, "立案登记")
+    _check_scope(actor, item.agency)
+    if item.kind != ActionKind.PENALTY:
+        raise ValidationFailed("当前仅支持行政处罚事项立案", field="item", code="item_kind")
+    if not item.is_active:
+        raise ValidationFailed("该执法事项已停用", field="item", code="item_inactive")
+    if not title.strip():
+        raise ValidationFailed("案由为必填项", field="title", code="title_required")
+    from sanxiang.registry.models import Flow
+
+    flow = item.flow if procedure == "general" else Flow.objects.filter(code="penalty_simple").first()
+    if flow is None:
+        raise ValidationFailed("未找到简易程序流程定义", field="procedure", code="flow_missing")
+    opened_on = opened_on or today()
+    if opened_on > today():
+        raise ValidationFailed("立案日期不能晚于今天", field="opened_on", code="date_in_future")
+    agency = item.agency
+    officers = list(dict.fromkeys(officers))
+    rules.check_officers(agency, item.kind, officers, opened_on)
+    actor_officer = getattr(actor, "officer", None)
+    if actor_officer is None or actor_officer not in officers:
+        raise ValidationFailed("立案人须为本案承办人员之一", field="officers", code="actor_not_assigned")
+    party_data = validate_party_fields(party)
+    spec = flow_spec(flow)
+    party_row = Party.objects.create(agency=agency, **{k: party_data.get(k, "") for k in (
+        "kind", "name", "id_number", "uscc", "legal_representative", "address", "phone", "bank_account")})
+    year = opened_on.year
+    number = f"{agency.doc_prefix}立〔{year}〕{next_number(f'case:{agency.code}:{year}')}号"
+    decision_due, note = _decision_due(agency, opened_on) if procedure == "general" else (None, "")
+    case = Case.objects.create(
+        agency=agency, item=item, flow=flow, number=number, party=party_row, state=spec.start,
+        title=title.strip(), source=source, opened_on=opened_on, decision_due=decision_due, deadline_note=note,
+        step_entered_at=timezone.now(), created_by=actor,
+    )
+    case.step_due = _step_due(spec.steps[spec.start], agency, opened_on)
+    case.save(update_fields=["step_due"])
+    assignments = [CaseOfficer.objects.create(case=case, officer=o, is_lead=(o == actor_officer)) for o in officers]
+    event = CaseEvent.objects.create(case=case, action="open", action_name="立案登记", from_state="",
+                                     to_state=case.state, actor=actor, actor_role=actor.role,
+                                     at=timezone.now(), data={"title": case.title, "procedure": procedure})
+    entry = ledger_append(kind="case.open", actor=actor, agency=agency, subjects=[case, party_row, event, *assignments],
+                          summary=f"立案登记 {case.number}")
+    CaseEvent.objects.filter(pk=event.pk).update(ledger_index=entry.index)
+    return case
+
+
+def available_actions(case: Case, user) -> list:
+    """Actions of the case's current step that this user's role may perform."""
+    spec = flow_spec(case.flow)
+    step = spec.steps.get(case.state)
+    if step is None:
+        return []
+    return [a for a in step.actions.values() if user.role in a.roles]
+
+
+@transaction.atomic
+def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
+    """Perform `action` on the case: role, step order, fields and guards, then effects and log."""
+    case = Case.objects.select_for_update().select_related("agency", "item", "flow", "party").get(pk=case.pk)
+    _check_scope(actor, case.agency)
+    spec: FlowSpec = flow_spec(case.flow)
+    step = spec.steps.get(case.state)
+    if step is None:
+        raise TransitionNotAllowed(f"案件已处于“{spec.step_name(case.state)}”状态，不能再办理", code="case_final")
+    act = step.actions.get(action)
+    if act is None:
+        names = "、".join(f"“{a.name}”" for a in step.actions.values())
+        raise TransitionNotAllowed(f"案件当前环节为“{step.name}”，不能执行该操作；本环节可办理：{names}",
+                                   code="step_order")
+    _check_role(actor, act.roles, act.name)
+    if act.assigned_only:
+        officer = getattr(actor, "officer", None)
+        if officer is None or not case.officers.filter(pk=officer.pk).exists():
+            raise RoleNotAllowed(f"“{act.name}”须由本案承办人员办理", code="not_assigned")
+    values = {}
+    for field_spec in act.fields:
+        choices = None
+        if field_spec.choices:
+            choices = set(rules.CHOICE_LISTS[field_spec.choices].values)
+        value, error = clean_value(field_spec, data.get(field_spec.name), choices)
+        if error:
+            raise ValidationFailed(f"{error}（{step.name}·{act.name}）", field=field_spec.name, code="field_invalid")
+        values[field_spec.name] = value
+    for name, value in values.items():
+        if name in CASE_COLUMNS:
+            setattr(case, name, value)
+        else:
+            case.data[name] = value.isoformat() if hasattr(value, "isoformat") else (
+                str(value) if hasattr(value, "quantize") else value)
+    ctx = rules.Context(case=case, action=act, values=values, actor=actor, today=today())
+    for guard in act.guards:
+        rules.GUARDS[guard](ctx)
+    target = next(r.to for r in act.routes if r.when is None or rules.CONDITIONS[r.when](ctx))
+    for effect in act.effects:
+        rules.EFFECTS[effect](ctx)
+    from_state = case.state
+    case.state = target
+    case.step_entered_at = timezone.now()
+    case.step_due = _step_due(spec.steps.get(target), case.agency, today())
+    case.save()
+    event = CaseEvent.objects.create(
+        case=case, action=act.code, action_name=act.name, from_state=from_state, to_state=target, actor=actor,
+        actor_role=actor.role, at=timezone.now(), data=_jsonable(values),
+    )
+    entry = ledger_append(kind=f"case.{act.code}", actor=actor, agency=case.agency,
+                          subjects=[case, event, *ctx.created], content=ctx.content, files=ctx.files,
+                          summary=f"{act.name} {case.number}：{step.name} → {spec.step_name(target)}")
+    CaseEvent.objects.filter(pk=event.pk).update(ledger_index=entry.index)
+    event.ledger_index = entry.index
+    return event
+
+
+def _jsonable(values: dict) -> dict:
+    out = {}
+    for k, v in values.items():
+        if hasattr(v, "isoformat"):
+            out[k] = v.isoformat()
+        elif hasattr(v, "quantize"):
+            out[k] = str(v)
+        else:
+            out[k] = v
+    return out
+
+
+def decision_make(*, case: Case, actor, values: dict) -> Decision:
+    """Number and record the decision (〔year〕第N号, per agency and year, gapless)."""
+    decided_on = values.get("decided_on") or today()
+    simple = case.flow.code == "penalty_simple"
+    scope = f"decision:{case.agency.code}:{'simple' if simple else 'general'}:{decided_on.year}"
+    marker = "当" if simple else ""
+    number = f"{case.agency.doc_prefix}{marker}〔{decided_on.year}〕第{next_number(scope)}号"
+    case.decided_on = decided_on
+    if simple:
+        case.served_on = decided_on  # 当场交付 (Art. 52)
+    kinds_text = "、".join(PenaltyKind(k).label for k in case.penalty_kinds)
+    fine_text = f"罚款人民币{case.fine_amount:,.2f}元" if case.fine_amount else ""
+    text = _decision_text(case, number, kinds_text, fine_text, values.get("reasons", ""))
+    return Decision.objects.create(case=case, number=number, decided_on=decided_on, penalty_kinds=case.penalty_kinds,
+                                   fine_amount=case.fine_amount, reasons=values.get("reasons", ""), text=text,
+                                   decided_by=actor)
+
+
+def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, reasons: str) -> str:
+    """The decision as 行政处罚法第五十九条 lists it."""
+    party = case.party
+    ident = f"身份证号码：{party.id_number}" if party.is_citizen else f"统一社会信用代码：{party.uscc}"
+    payment_days = param_int("payment_days", case.agency)
+    agency = case.agency
+    lines = [
+        f"{agency.name}",
+        "行政处罚决定书",
+        number,
+        f"当事人：{party.name}，{ident}，住址：{party.address or '—'}"
+        + (f"，法定代表人：{party.legal_representative}" if party.legal_representative else ""),
+        f"违法事实和证据：{case.facts}",
+        f"处罚种类和依据：{reasons}",
+        f"处罚内容：{kinds_text}{('，' + fine_text) if fine_text else ''}。",
+        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的百分之三"
+         "加处罚款（《行政处罚法》第七十二条）。") if fine_text else "履行方式和期限：自收到本决定书之日起履行。",
+        f"救济途径和期限：如不服本决定，可以在收到本决定书之日起六十日内向{agency.reconsideration_body}申请行政复议，"
+        f"或者在六个月内向{agency.litigation_court}提起行政诉讼。",
+        f"{agency.name}",
+        f"{case.decided_on:%Y年%m月%d日}",
+    ]
+    return "\n".join(lines)
+
+
+def case_is_overdue(case: Case, on: dt.date | None = None) -> list[str]:
+    """Why a case is overdue (empty when it is not)."""
+    on = on or today()
+    spec = flow_spec(case.flow)
+    reasons = []
+    if spec.is_final(case.state):
+        return reasons
+    if case.decision_due and case.decided_on is None and on > case.decision_due:
+        reasons.append(f"已超过决定期限（{case.decision_due}）")
+    if case.step_due and on > case.step_due:
+        reasons.append(f"“{spec.step_name(case.state)}”环节已超期（{case.step_due}）")
+    return reasons
+
+
+__all__ = ["case_open", "case_transition", "available_actions", "DomainError"]

@@ -1,0 +1,20 @@
+"""`sanxiang serve`: serve the app with waitress (a production WSGI server, pure Python)."""
+
+from django.core.management.base import BaseCommand
+from waitress import serve
+
+from config.wsgi import application
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务（waitress）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, threads, **options):
+        self.stdout.write(f"Sanxiang 已启动：http://{host}:{port}/ （Ctrl+C 停止）")
+        serve(application, host=host, port=port, threads=threads, max_request_body_size=1 << 40,
+              ident="sanxiang")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sanxiang.common.exceptions import NotFound
+from sanxiang.disclosure import selectors
+from sanxiang.disclosure.models import Publication
+from sanxiang.disclosure.services import publication_publish
+
+
+class PublicationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency = serializers.CharField(source="agency.name")
+    title = serializers.CharField()
+    decision_number = serializers.CharField()
+    party_name = serializers.CharField()
+    party_kind = serializers.CharField()
+    content = serializers.JSONField()
+    text = serializers.CharField()
+    decided_on = serializers.DateField()
+    published_at = serializers.DateTimeField()
+    content_sha256 = serializers.CharField()
+    ledger_index = serializers.IntegerField()
+
+
+class PublicationListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicationOutput(many=True), summary="已公示的执法决定（公开，无需登录）")
+    def get(self, request):
+        qs = selectors.published(query=request.query_params.get("q", ""),
+                                 agency_code=request.query_params.get("agency", ""))
+        return Response(PublicationOutput(qs[:500], many=True).data)
+
+
+class PublicationPublishApi(APIView):
+    @extend_schema(request=None, responses=PublicationOutput, summary="公示审核并发布")
+    def post(self, request, pk: int):
+        publication = Publication.objects.filter(pk=pk).first()
+        visible = request.user.visible_agency_ids()
+        if publication is None or (visible is not None and publication.agency_id not in visible):
+            raise NotFound("公示不存在或无权查看")
+        publication = publication_publish(publication=publication, actor=request.user)
+        return Response(PublicationOutput(publication).data)

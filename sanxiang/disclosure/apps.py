@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    name = "sanxiang.disclosure"
+    verbose_name = "执法公示"

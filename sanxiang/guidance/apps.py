@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GuidanceConfig(AppConfig):
+    name = "sanxiang.guidance"
+    verbose_name = "法律法规库"

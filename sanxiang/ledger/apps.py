@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "sanxiang.ledger"
+    verbose_name = "防篡改日志"

@@ -1,0 +1,25 @@
+"""`sanxiang verify_ledger`: recompute the tree, check signatures, rows and content."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sanxiang.ledger.verification import verify_all
+
+
+class Command(BaseCommand):
+    help = "校验防篡改日志：重算默克尔树、校验检查点签名、核对业务数据与文件哈希"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tree-only", action="store_true", help="只校验日志与检查点，不核对业务数据和文件")
+
+    def handle(self, *args, tree_only=False, **options):
+        report = verify_all(rows=not tree_only, content=not tree_only)
+        self.stdout.write(f"日志条目 {report.size} 条，检查点 {report.checkpoints} 个，"
+                          f"业务数据 {report.rows} 行，文件 {report.files} 个")
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS("校验通过"))
+            return
+        for problem in report.problems[:50]:
+            where = f"[条目 {problem.index}] " if problem.index is not None else ""
+            self.stderr.write(f"{where}{problem.message}")
+        first = report.first_bad_index
+        raise CommandError(f"校验失败：首个异常条目序号 {first}" if first is not None else "校验失败")

@@ -1,0 +1,66 @@
+"""The append-only Merkle log (RFC 6962): entries, stored subtree nodes, signed checkpoints.
+
+Rows here are only ever inserted by ledger.services; nothing updates or deletes them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LedgerHead(models.Model):
+    """The single row that serialises appends: its lock is the sequencer (see services)."""
+
+    size = models.BigIntegerField("日志条目数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日志头"
+
+
+class Entry(models.Model):
+    """One log entry: canonical JSON bytes and their RFC 6962 leaf hash."""
+
+    index = models.BigIntegerField("序号", primary_key=True)
+    leaf_hash = models.BinaryField("叶哈希", max_length=32)
+    body = models.BinaryField("规范化内容")
+    kind = models.CharField("事件类型", max_length=60, db_index=True)
+    subject = models.CharField("主要对象", max_length=80, db_index=True, blank=True)
+    agency_code = models.CharField("机关", max_length=40, blank=True, db_index=True)
+    actor = models.CharField("操作人", max_length=150, blank=True)
+    public = models.BooleanField("可公开", default=False)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日志条目"
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.kind}"
+
+
+class TreeNode(models.Model):
+    """Hash of a perfect subtree (level ≥ 1): leaves [index·2^level, (index+1)·2^level).
+
+    Level-0 nodes are the entries' leaf hashes. With these, any root or proof needs O(log n)
+    reads.
+    """
+
+    level = models.SmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="tree_node_unique")]
+
+
+class Checkpoint(models.Model):
+    """A signed C2SP checkpoint; every one is kept and tree sizes only grow."""
+
+    tree_size = models.BigIntegerField("树大小", unique=True)
+    root_hash = models.BinaryField("根哈希", max_length=32)
+    note = models.TextField("签名检查点")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签名检查点"
+        ordering = ["tree_size"]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sanxiang.registry import selectors
+
+
+class PublicOfficerOutput(serializers.Serializer):
+    """Only public columns: never ID number or phone."""
+
+    name = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    certificate_no = serializers.CharField()
+    enforcement_kinds = serializers.ListField(child=serializers.CharField())
+    enforcement_area = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    status = serializers.CharField()
+
+
+class ItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    legal_basis = serializers.JSONField()
+    penalty_basis = serializers.JSONField()
+    flow = serializers.CharField(source="flow.code")
+
+
+class AgencyOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    authority_basis = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    complaint_phone = serializers.CharField()
+    reconsideration_body = serializers.CharField()
+    litigation_court = serializers.CharField()
+
+
+class PublicOfficerListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicOfficerOutput(many=True), summary="执法人员名录（按姓名或执法证号查询）")
+    def get(self, request):
+        qs = selectors.public_officers(query=request.query_params.get("q", ""),
+                                       agency_code=request.query_params.get("agency", ""))
+        return Response(PublicOfficerOutput(qs[:200], many=True).data)
+
+
+class PublicItemListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=ItemOutput(many=True), summary="执法事项清单")
+    def get(self, request):
+        qs = selectors.public_items(agency_code=request.query_params.get("agency", ""),
+                                    kind=request.query_params.get("kind", ""))
+        return Response(ItemOutput(qs, many=True).data)
+
+
+class PublicAgencyListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=AgencyOutput(many=True), summary="执法主体")
+    def get(self, request):
+        return Response(AgencyOutput(selectors.public_agencies(), many=True).data)

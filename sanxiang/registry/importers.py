@@ -1,0 +1,248 @@
+"""Import officers and enforcement items from Excel (.xlsx), the way agencies keep them.
+
+Every row is validated first; a file with any bad row imports nothing and the report names the
+row, the column and the rule. A good file is saved in one transaction with one ledger entry that
+commits to the file's SHA-256 and to every row written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+
+from sanxiang.common.exceptions import ImportRejected
+from sanxiang.guidance.lawtext import parse_citation
+from sanxiang.ledger.services import ledger_append
+from sanxiang.registry.choices import ActionKind, OfficerStatus, StaffType
+from sanxiang.registry.models import Agency, EnforcementItem, Flow, Officer
+
+OFFICER_COLUMNS = ["姓名", "所属机关", "人员类别", "执法证号", "执法类别", "执法区域", "有效期起", "有效期止", "状态",
+                   "身份证号", "联系电话", "法制审核人员", "法律职业资格证书编号"]
+ITEM_COLUMNS = ["事项编码", "事项名称", "执法类别", "实施主体", "设定依据", "处罚依据", "适用流程", "说明"]
+REQUIRED = {"姓名", "所属机关", "人员类别", "事项编码", "事项名称", "执法类别", "实施主体", "设定依据"}
+
+# Model field → spreadsheet column, so model validation errors name the column the user sees.
+OFFICER_FIELD_COLUMNS = {"name": "姓名", "agency": "所属机关", "staff_type": "人员类别", "certificate_no": "执法证号",
+                         "enforcement_kinds": "执法类别", "enforcement_area": "执法区域", "valid_from": "有效期起",
+                         "valid_to": "有效期止", "status": "状态", "id_number": "身份证号", "phone": "联系电话",
+                         "legal_qualification_no": "法律职业资格证书编号"}
+ITEM_FIELD_COLUMNS = {"code": "事项编码", "name": "事项名称", "kind": "执法类别", "agency": "实施主体",
+                      "legal_basis": "设定依据", "penalty_basis": "处罚依据", "flow": "适用流程", "description": "说明"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class _RowFailed(Exception):
+    def __init__(self, column: str, message: str):
+        self.column, self.message = column, message
+
+
+def _label_map(choices) -> dict[str, str]:
+    out = {}
+    for value, label in choices:
+        out[label] = value
+        out[value] = value
+    return out
+
+
+_KIND_BY_LABEL = _label_map(ActionKind.choices)
+_STAFF_BY_LABEL = _label_map(StaffType.choices) | {"协管": StaffType.AUXILIARY, "协管人员": StaffType.AUXILIARY,
+                                                   "参公": StaffType.PUBLIC_INSTITUTION, "事业编制": StaffType.PUBLIC_INSTITUTION}
+_STATUS_BY_LABEL = _label_map(OfficerStatus.choices) | {"有效": OfficerStatus.ACTIVE, "": OfficerStatus.ACTIVE}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value, column: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    try:
+        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+    except ValueError as exc:
+        raise _RowFailed(column, f"日期格式无效：“{_text(value)}”，应为 YYYY-MM-DD") from exc
+
+
+def _agency(value, column: str) -> Agency:
+    text = _text(value)
+    agency = Agency.objects.filter(code=text).first() or Agency.objects.filter(name=text).first()
+    if agency is None:
+        raise _RowFailed(column, f"机关“{text}”不存在（填写机关代码或全称）")
+    return agency
+
+
+def _kinds(value, column: str) -> list[str]:
+    parts = [p for p in _text(value).replace("，", "、").replace(",", "、").replace(";", "、").split("、") if p]
+    bad = [p for p in parts if p not in _KIND_BY_LABEL]
+    if bad:
+        raise _RowFailed(column, f"执法类别“{'、'.join(bad)}”无效，可选：{'、'.join(ActionKind.labels)}")
+    return [_KIND_BY_LABEL[p] for p in parts]
+
+
+def _citations(value, column: str) -> list[dict]:
+    text = _text(value)
+    if not text:
+        return []
+    cites = parse_citation(text)
+    if not cites:
+        raise _RowFailed(column, f"无法识别法律依据“{text}”，应写作《法律名称》第X条")
+    return [{"law": c.law_title.strip("《》"), "article": c.article, **({"suffix": c.suffix} if c.suffix else {}),
+             **({"paragraph": c.paragraph} if c.paragraph else {}), **({"item": c.item} if c.item else {})}
+            for c in cites]
+
+
+def _read_rows(file: IO[bytes], columns: list[str]) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for non-xlsx input
+        raise ImportRejected("文件不是有效的 Excel（.xlsx）文件", errors=[
+            {"row": 0, "column": "", "message": f"无法读取：{exc.__class__.__name__}"}]) from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(h) for h in next(rows, ())]
+    missing = [c for c in columns if c in REQUIRED and c not in header]
+    if missing:
+        raise ImportRejected("表头缺少必需的列", errors=[
+            {"row": 1, "column": c, "message": f"缺少列“{c}”"} for c in missing])
+    out = []
+    for number, values in enumerate(rows, start=2):
+        record = {h: v for h, v in zip(header, values, strict=False) if h}
+        if all(_text(v) == "" for v in record.values()):
+            continue
+        out.append((number, record))
+    workbook.close()
+    return out, []
+
+
+def _model_errors(exc: ValidationError, mapping: dict[str, str]) -> tuple[str, str]:
+    field, errors = next(iter(exc.message_dict.items()))
+    return mapping.get(field, field if field != "__all__" else ""), errors[0]
+
+
+def _officer_from(record: dict) -> Officer:
+    for column in ("姓名", "所属机关", "人员类别"):
+        if not _text(record.get(column)):
+            raise _RowFailed(column, f"“{column}”为必填项")
+    staff = _text(record.get("人员类别"))
+    if staff not in _STAFF_BY_LABEL:
+        raise _RowFailed("人员类别", f"人员类别“{staff}”无效，可选：公务员、参公、事业编制、协管")
+    status = _text(record.get("状态"))
+    if status not in _STATUS_BY_LABEL:
+        raise _RowFailed("状态", f"状态“{status}”无效，可选：有效、暂扣、注销/吊销")
+    agency = _agency(record.get("所属机关"), "所属机关")
+    certificate = _text(record.get("执法证号")) or None
+    existing = Officer.objects.filter(certificate_no=certificate).first() if certificate else None
+    officer = existing or Officer()
+    officer.agency = agency
+    officer.name = _text(record.get("姓名"))
+    officer.staff_type = _STAFF_BY_LABEL[staff]
+    officer.certificate_no = certificate
+    officer.enforcement_kinds = _kinds(record.get("执法类别"), "执法类别")
+    officer.enforcement_area = _text(record.get("执法区域"))
+    officer.valid_from = _date(record.get("有效期起"), "有效期起")
+    officer.valid_to = _date(record.get("有效期止"), "有效期止")
+    officer.status = _STATUS_BY_LABEL[status]
+    officer.id_number = _text(record.get("身份证号")).upper()
+    officer.phone = _text(record.get("联系电话"))
+    officer.is_legal_reviewer = _text(record.get("法制审核人员")) in {"是", "1", "Y", "y", "TRUE", "True"}
+    officer.legal_qualification_no = _text(record.get("法律职业资格证书编号"))
+    if officer.staff_type == StaffType.AUXILIARY and certificate:
+        raise _RowFailed("执法证号", "协管人员不得持有行政执法证、不得从事执法活动")
+    if officer.is_legal_reviewer and not officer.legal_qualification_no:
+        raise _RowFailed("法律职业资格证书编号", "法制审核人员须填写法律职业资格证书编号")
+    return officer
+
+
+def _item_from(record: dict) -> EnforcementItem:
+    for column in ("事项编码", "事项名称", "执法类别", "实施主体", "设定依据"):
+        if not _text(record.get(column)):
+            raise _RowFailed(column, f"“{column}”为必填项")
+    kinds = _kinds(record.get("执法类别"), "执法类别")
+    if len(kinds) != 1:
+        raise _RowFailed("执法类别", "每个事项只能属于一个执法类别")
+    agency = _agency(record.get("实施主体"), "实施主体")
+    flow_text = _text(record.get("适用流程")) or ("penalty_general" if kinds[0] == ActionKind.PENALTY else "")
+    flow = Flow.objects.filter(code=flow_text).first() or Flow.objects.filter(name=flow_text).first()
+    if flow is None:
+        raise _RowFailed("适用流程", f"流程“{flow_text}”不存在（填写流程代码或名称）")
+    code = _text(record.get("事项编码"))
+    item = EnforcementItem.objects.filter(agency=agency, code=code).first() or EnforcementItem()
+    item.agency, item.code, item.name, item.kind, item.flow = agency, code, _text(record.get("事项名称")), kinds[0], flow
+    item.legal_basis = _citations(record.get("设定依据"), "设定依据")
+    item.penalty_basis = _citations(record.get("处罚依据"), "处罚依据")
+    item.description = _text(record.get("说明"))
+    return item
+
+
+def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict], object], field_columns: dict[str, str],
+            unique: Callable[[object], tuple], kind: str, label: str) -> list:
+    data = file.read()
+    digest = hashlib.sha256(data).hexdigest()
+    import io
+
+    rows, _ = _read_rows(io.BytesIO(data), columns)
+    if not rows:
+        raise ImportRejected("文件中没有数据行", errors=[{"row": 2, "column": "", "message": "没有数据行"}])
+    errors: list[RowError] = []
+    built = []
+    seen: dict[tuple, int] = {}
+    for number, record in rows:
+        try:
+            instance = build(record)
+            try:
+                instance.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                column, message = _model_errors(exc, field_columns)
+                raise _RowFailed(column, message) from exc
+            key = unique(instance)
+            if key in seen:
+                raise _RowFailed(field_columns.get(key[0], ""), f"与第{seen[key]}行重复")
+            seen[key] = number
+            built.append(instance)
+        except _RowFailed as failed:
+            errors.append(RowError(number, failed.column, failed.message))
+    if errors:
+        raise ImportRejected(f"{label}导入失败：{len(errors)}行有错误，未导入任何数据",
+                             errors=[e.as_dict() for e in errors])
+    with transaction.atomic():
+        for instance in built:
+            instance.save()
+        ledger_append(kind=kind, actor=actor, subjects=built, content={"file": digest},
+                      summary=f"Excel导入{label}{len(built)}条")
+    return built
+
+
+def import_officers(file: IO[bytes], *, actor) -> list[Officer]:
+    return _import(file, actor=actor, columns=OFFICER_COLUMNS, build=_officer_from, field_columns=OFFICER_FIELD_COLUMNS,
+                   unique=lambda o: ("certificate_no", o.certificate_no or f"none:{id(o)}"),
+                   kind="registry.import_officers", label="执法人员")
+
+
+def import_items(file: IO[bytes], *, actor) -> list[EnforcementItem]:
+    return _import(file, actor=actor, columns=ITEM_COLUMNS, build=_item_from, field_columns=ITEM_FIELD_COLUMNS,
+                   unique=lambda i: ("code", i.agency_id, i.code), kind="registry.import_items", label="执法事项")

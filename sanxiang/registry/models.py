@@ -1,0 +1,205 @@
+"""Registry (主体与人员): agencies, officers and their certificates, enforcement items, parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
+from sanxiang.common.models import Recorded
+from sanxiang.registry.choices import ActionKind, AgencyKind, OfficerStatus, StaffType
+
+
+def _uscc_validator(value: str) -> None:
+    try:
+        validate_uscc(value)
+    except IdNumberError as exc:
+        raise ValidationError(str(exc), code=exc.code) from exc
+
+
+def _citizen_id_validator(value: str) -> None:
+    try:
+        validate_citizen_id(value)
+    except IdNumberError as exc:
+        raise ValidationError(str(exc), code=exc.code) from exc
+
+
+class Agency(Recorded):
+    """执法主体: an agency with its legal basis, jurisdiction and remedy channels."""
+
+    code = models.SlugField("机关代码", max_length=40, unique=True)
+    name = models.CharField("机关名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=AgencyKind.choices, default=AgencyKind.ENFORCEMENT)
+    parent = models.ForeignKey("self", verbose_name="上级机关", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[_uscc_validator])
+    authority_basis = models.TextField("职权依据")
+    jurisdiction = models.CharField("管辖区域", max_length=200)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    complaint_phone = models.CharField("投诉举报电话", max_length=40, blank=True)
+    reconsideration_body = models.CharField("行政复议机关", max_length=100)
+    litigation_court = models.CharField("行政诉讼管辖法院", max_length=100)
+    doc_prefix = models.CharField("文书字号", max_length=20, help_text="如：洛城管罚")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法主体"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def descendant_ids(self) -> list[int]:
+        """This agency and every agency below it (市局 → 支队 → 大队)."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+
+class Officer(Recorded):
+    """A member of an agency's staff roll; enforcing requires a valid certificate (执法证).
+
+    Contract staff (协管) can never hold a certificate. Legal reviewers are staff flagged with
+    their legal qualification. ID number and phone are personal data and are never public.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="officers")
+    name = models.CharField("姓名", max_length=40)
+    staff_type = models.CharField("人员类别", max_length=20, choices=StaffType.choices)
+    certificate_no = models.CharField("执法证号", max_length=40, unique=True, null=True, blank=True)
+    enforcement_kinds = models.JSONField("执法类别", default=list, blank=True,
+                                         help_text="执法类别代码列表，如 [\"penalty\", \"inspection\"]")
+    enforcement_area = models.CharField("执法区域", max_length=200, blank=True)
+    valid_from = models.DateField("证件有效期起", null=True, blank=True)
+    valid_to = models.DateField("证件有效期止", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[_citizen_id_validator])
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_legal_reviewer = models.BooleanField("法制审核人员", default=False)
+    legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="officer")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法人员"
+        ordering = ["agency__code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="auxiliary_staff_hold_no_certificate",
+                condition=~models.Q(staff_type=StaffType.AUXILIARY) | models.Q(certificate_no__isnull=True),
+                violation_error_message="协管人员不得持有行政执法证、不得从事执法活动（行政处罚法第四十二条）",
+            ),
+            models.CheckConstraint(
+                name="certificate_has_validity",
+                condition=models.Q(certificate_no__isnull=True)
+                | (models.Q(valid_from__isnull=False) & models.Q(valid_to__isnull=False)
+                   & models.Q(valid_from__lte=models.F("valid_to"))),
+                violation_error_message="执法证须填写有效期起止日期，且起始日期不得晚于截止日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_no or '无执法证'}）"
+
+    def certificate_problem(self, on: dt.date, kind: str | None = None) -> str | None:
+        """Why this officer may not enforce on `on` (for `kind`), or None when they may."""
+        if self.staff_type == StaffType.AUXILIARY:
+            return f"{self.name}为协管人员，不得从事执法活动"
+        if not self.certificate_no:
+            return f"{self.name}未取得行政执法证"
+        if self.status != OfficerStatus.ACTIVE:
+            return f"{self.name}的执法证状态为“{self.get_status_display()}”"
+        if not (self.valid_from <= on <= self.valid_to):
+            return f"{self.name}的执法证（{self.certificate_no}）在{on:%Y年%m月%d日}不在有效期内（{self.valid_from}至{self.valid_to}）"
+        if kind and kind not in self.enforcement_kinds:
+            return f"{self.name}的执法证未载明“{ActionKind(kind).label}”执法类别"
+        return None
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        return state
+
+
+class Flow(Recorded):
+    """A procedure declared as data (see cases.engine): steps, actions, roles, guards.
+
+    The engine runs it and the portal draws the flowchart from the same definition.
+    """
+
+    code = models.SlugField("流程代码", max_length=40, unique=True)
+    name = models.CharField("流程名称", max_length=100)
+    kind = models.CharField("执法类别", max_length=20, choices=ActionKind.choices)
+    definition = models.JSONField("流程定义")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法流程"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from sanxiang.cases.engine import FlowDefinitionError, validate_definition
+
+        try:
+            validate_definition(self.definition)
+        except FlowDefinitionError as exc:
+            raise ValidationError({"definition": str(exc)}) from exc
+
+
+class EnforcementItem(Recorded):
+    """执法事项清单 entry: what an agency may do, on what legal basis, following which flow."""
+
+    agency = models.ForeignKey(Agency, verbose_name="实施主体", on_delete=models.PROTECT, related_name="items")
+    code = models.CharField("事项编码", max_length=40)
+    name = models.CharField("事项名称", max_length=200)
+    kind = models.CharField("执法类别", max_length=20, choices=ActionKind.choices)
+    legal_basis = models.JSONField("设定依据", default=list,
+                                   help_text="[{\"law\": \"法名\", \"article\": 条, \"paragraph\": 款, \"item\": 项}]")
+    penalty_basis = models.JSONField("处罚依据", default=list, blank=True)
+    flow = models.ForeignKey(Flow, verbose_name="适用流程", on_delete=models.PROTECT, related_name="items")
+    description = models.TextField("说明", blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法事项"
+        ordering = ["agency__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="item_code_unique_per_agency",
+                                    violation_error_message="同一机关的事项编码不得重复"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Parameter(Recorded):
+    """A statutory figure (deadline, threshold, ratio) as data: a default row (agency empty)
+    and optional per-agency rows where local rules differ. Never a constant in code."""
+
+    agency = models.ForeignKey(Agency, verbose_name="适用机关（空为默认）", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="parameters")
+    key = models.SlugField("参数", max_length=60)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    unit = models.CharField("单位", max_length=20)
+    label = models.CharField("名称", max_length=100)
+    source = models.CharField("依据", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法定期限与标准"
+        ordering = ["key", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "key"], name="parameter_unique_per_agency",
+                                    violation_error_message="同一机关的参数不得重复"),
+            models.UniqueConstraint(fields=["key"], condition=models.Q(agency__isnull=True),
+                                    name="parameter_default_unique", violation_error_message="默认参数不得重复"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.value}{self.unit}"

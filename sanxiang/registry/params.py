@@ -1,0 +1,49 @@
+"""Statutory figures as data (registry.Parameter), with the shipped defaults."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sanxiang.common.exceptions import DomainError
+
+# key: (default value, unit, label, source). Installed as rows by registry.services.defaults_install;
+# an administrator changes them (or adds per-agency rows) in the admin.
+DEFAULTS: dict[str, tuple[str, str, str, str]] = {
+    "min_officers": ("2", "人", "执法人员最少人数", "《行政处罚法》第四十二条；《行政强制法》第十八条"),
+    "simple_fine_max_citizen": ("200", "元", "简易程序罚款上限（自然人）", "《行政处罚法》第五十一条"),
+    "simple_fine_max_org": ("3000", "元", "简易程序罚款上限（法人或其他组织）", "《行政处罚法》第五十一条"),
+    "simple_filing_days": ("5", "日", "当场处罚决定报所属机关备案期限", "《行政处罚法》第五十二条及地方规定"),
+    "decision_days": ("90", "日", "一般程序自立案之日起作出决定期限", "《行政处罚法》第六十条"),
+    "hearing_fine_citizen": ("5000", "元", "听证较大数额罚款（自然人）", "《行政处罚法》第六十三条及地方标准"),
+    "hearing_fine_org": ("100000", "元", "听证较大数额罚款（法人或其他组织）", "《行政处罚法》第六十三条及地方标准"),
+    "hearing_request_days": ("5", "日", "当事人申请听证期限", "《行政处罚法》第六十四条"),
+    "hearing_notice_days": ("7", "日", "听证举行前通知期限", "《行政处罚法》第六十四条"),
+    "review_working_days": ("5", "工作日", "法制审核期限", "实施方案（洛阳）"),
+    "review_extension_working_days": ("5", "工作日", "法制审核延长期限", "实施方案（洛阳）"),
+    "service_days": ("7", "日", "决定书送达期限", "《行政处罚法》第六十一条"),
+    "payment_days": ("15", "日", "缴纳罚款期限", "《行政处罚法》第六十七条"),
+    "publish_working_days_penalty": ("7", "工作日", "行政许可、行政处罚决定公示期限", "实施方案"),
+    "publish_working_days_other": ("20", "工作日", "其他执法决定公示期限", "实施方案；《政府信息公开条例》第二十六条"),
+    "withdraw_days": ("3", "日", "决定变更、撤销后撤回公示期限", "《行政处罚法》第四十八条"),
+}
+
+
+def param(key: str, agency=None) -> Decimal:
+    """The figure in force for `agency`: its own row, else its parents', else the default row."""
+    from sanxiang.registry.models import Parameter
+
+    rows = {(p.agency_id, p.key): p.value for p in Parameter.objects.filter(key=key)}
+    current = agency
+    while current is not None:
+        if (current.pk, key) in rows:
+            return rows[(current.pk, key)]
+        current = current.parent
+    if (None, key) in rows:
+        return rows[(None, key)]
+    if key in DEFAULTS:
+        raise DomainError(f"参数“{DEFAULTS[key][2]}”未设置，请管理员在“法定期限与标准”中录入", code="parameter_missing")
+    raise DomainError(f"未知参数“{key}”", code="parameter_missing")
+
+
+def param_int(key: str, agency=None) -> int:
+    return int(param(key, agency))

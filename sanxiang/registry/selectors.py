@@ -1,0 +1,47 @@
+"""Reads of the registry: public directory views hide personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from sanxiang.registry.models import Agency, EnforcementItem, Officer
+
+
+def public_officers(query: str = "", agency_code: str = "") -> QuerySet[Officer]:
+    """The public officer directory: certified officers only (协管 never appear), searchable by
+    name or certificate number. Callers must show only public columns (see PUBLIC_OFFICER_FIELDS)."""
+    qs = Officer.objects.select_related("agency").filter(certificate_no__isnull=False)
+    if query:
+        qs = qs.filter(Q(name__icontains=query.strip()) | Q(certificate_no__iexact=query.strip()))
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    return qs.order_by("agency__code", "name")
+
+
+PUBLIC_OFFICER_FIELDS = ("name", "agency", "certificate_no", "enforcement_kinds", "enforcement_area",
+                         "valid_from", "valid_to", "status")
+
+
+def officer_public_status(officer: Officer, on: dt.date) -> str:
+    problem = officer.certificate_problem(on)
+    return "有效" if problem is None else "无效"
+
+
+def public_agencies() -> QuerySet[Agency]:
+    return Agency.objects.select_related("parent").order_by("code")
+
+
+def public_items(agency_code: str = "", kind: str = "") -> QuerySet[EnforcementItem]:
+    qs = EnforcementItem.objects.select_related("agency", "flow").filter(is_active=True)
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def agencies_visible_to(user) -> QuerySet[Agency]:
+    visible = user.visible_agency_ids()
+    return Agency.objects.all() if visible is None else Agency.objects.filter(pk__in=visible)
