@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db import transaction
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
 from sanxiang.accounts.models import User
 from sanxiang.ledger.services import ledger_append

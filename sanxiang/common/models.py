@@ -80,6 +80,9 @@ class Counter(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "编号计数器"
 
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.value}"
+
 
 def next_number(scope: str) -> int:
     """Next number in `scope`; call inside the transaction that uses it."""

@@ -16,6 +16,9 @@ class LedgerHead(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "日志头"
 
+    def __str__(self) -> str:
+        return f"日志大小 {self.size}"
+
 
 class Entry(models.Model):
     """One log entry: canonical JSON bytes and their RFC 6962 leaf hash."""
@@ -52,6 +55,9 @@ class TreeNode(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "index"], name="tree_node_unique")]
 
+    def __str__(self) -> str:
+        return f"节点 L{self.level}#{self.index}"
+
 
 class Checkpoint(models.Model):
     """A signed C2SP checkpoint; every one is kept and tree sizes only grow."""
@@ -64,3 +70,6 @@ class Checkpoint(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "签名检查点"
         ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"检查点 {self.tree_size}"

@@ -1,0 +1,104 @@
+"""Drive a case through its flow with plausible values: used by the demo data and the tests.
+
+Every step goes through `case_transition`, so the same guards apply as in the UI and the API.
+Dates are chosen relative to the case's opening date so that statutory periods are respected
+(a hearing period elapses before the decision, a hearing is notified seven days ahead, …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import case_transition
+from sanxiang.reviews.models import CHECKLIST
+
+CHECKLIST_ALL = {key: True for key, _ in CHECKLIST}
+
+
+@dataclass
+class Cast:
+    """Who does what in one agency: an assigned officer, the unit head, the legal reviewer, the
+    agency head and a hearing host who is not on the case."""
+
+    officer: object
+    unit_head: object
+    reviewer: object
+    head: object
+    hearing_host_officer_id: int | None = None
+
+
+STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_review", "decision", "service",
+         "execution", "closing", "archive", "archived"]
+
+
+def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
+         facts: str = "", hearing: bool = False, flagged_complex: bool = False, start: dt.date | None = None,
+         opinion: str = "agree") -> Case:
+    """Advance `case` (general procedure) step by step until its state is `until` or final.
+
+    `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
+    follow from it. All dates must lie in the past: the engine refuses future dates.
+    """
+    notice_on = start or (case.opened_on + dt.timedelta(days=10))
+    fine_value = None if fine is None else Decimal(fine)
+    plan = {
+        "filing": ("approve_filing", cast.unit_head, {"filing_opinion": "经审查，符合立案条件，同意立案。"}),
+        "investigation": ("submit_investigation", cast.officer, {
+            "facts": facts or f"经查，{case.title}，有现场检查笔录、询问笔录及照片为证。",
+            "investigation_report": "调查终结，事实清楚，证据确凿，建议依法给予行政处罚。",
+            "proposed_penalty_kinds": list(kinds),
+            "proposed_fine": "" if fine_value is None else str(fine_value),
+            "flagged_complex": flagged_complex,
+        }),
+        "examination": ("approve_proposal", cast.unit_head, {"examination_opinion": "同意承办人意见，拟予处罚。"}),
+        "notice": ("complete_notice", cast.officer, {
+            "notice_served_on": notice_on.isoformat(),
+            "statement": "当事人未提出陈述申辩意见。" if not hearing else "当事人提出陈述申辩并申请听证。",
+            "hearing_requested": hearing,
+        }),
+        "hearing": ("record_hearing", cast.officer, {
+            "hearing_notified_on": (notice_on + dt.timedelta(days=3)).isoformat(),
+            "hearing_held_on": (notice_on + dt.timedelta(days=11)).isoformat(),
+            "hearing_host": cast.hearing_host_officer_id,
+            "hearing_record": "听证会公开举行，当事人到场陈述申辩，听证主持人提出处理意见。",
+        }),
+        "legal_review": ("submit_review", cast.reviewer, {
+            "checklist": CHECKLIST_ALL if opinion == "agree" else {**CHECKLIST_ALL, "evidence": False},
+            "opinion": opinion,
+            "opinion_text": "主体合法、事实清楚、证据确凿、程序合法、适用依据正确、裁量适当，同意。"
+            if opinion == "agree" else "证据尚不充分，建议退回补充调查。",
+        }),
+        "decision": ("decide", cast.head, {
+            "decided_on": (notice_on + dt.timedelta(days=14 if hearing else 6)).isoformat(),
+            "penalty_kinds": list(kinds),
+            "fine_amount": "" if fine_value is None else str(fine_value),
+            "reasons": f"依据{_basis_text(case)}，决定给予上述行政处罚。",
+        }),
+        "service": ("record_service", cast.officer, {
+            "served_on": (notice_on + dt.timedelta(days=16 if hearing else 8)).isoformat(),
+            "service_method": "direct",
+        }),
+        "execution": ("record_execution", cast.officer, {
+            "executed_on": (notice_on + dt.timedelta(days=20 if hearing else 12)).isoformat(),
+            "execution_note": "当事人已按期足额缴纳罚款，已履行完毕。",
+        }),
+        "closing": ("approve_closing", cast.unit_head, {"closing_opinion": "处罚决定已执行完毕，同意结案。"}),
+        "archive": ("archive", cast.officer, {"archive_note": f"卷宗号 {case.number}-卷1"}),
+    }
+    for _ in range(20):
+        case.refresh_from_db()
+        if case.state == until or case.state not in plan:
+            return case
+        action, actor, data = plan[case.state]
+        case_transition(case=case, action=action, actor=actor, data=data)
+    raise RuntimeError(f"case {case.number} did not reach {until}")
+
+
+def _basis_text(case: Case) -> str:
+    refs = case.item.penalty_basis or case.item.legal_basis
+    from sanxiang.guidance.lawtext import article_label
+
+    return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs) or "有关法律规定"
