@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/actions/<slug:action>/", cases_api.CaseActionApi.as_view(), name="api-case-action"),
     path("cases/<int:pk>/evidence/", cases_api.EvidenceUploadApi.as_view(), name="api-case-evidence"),
     path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
+    path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),

@@ -103,6 +103,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = []
 _htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _htmx_dist.is_dir():

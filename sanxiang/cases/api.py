@@ -81,14 +81,16 @@ class CaseDetailOutput(CaseOutput):
         return decision.number if decision else None
 
 
+class CaseOpenInput(serializers.Serializer):
+    item = serializers.CharField(help_text="执法事项编码")
+    title = serializers.CharField()
+    source = serializers.CharField(required=False, allow_blank=True, default="")
+    procedure = serializers.ChoiceField(choices=["general", "simple"], default="general")
+    officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号列表（至少两人）")
+    party = PartySerializer()
+
+
 class CaseListApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        item = serializers.CharField(help_text="执法事项编码")
-        title = serializers.CharField()
-        source = serializers.CharField(required=False, allow_blank=True, default="")
-        procedure = serializers.ChoiceField(choices=["general", "simple"], default="general")
-        officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号列表（至少两人）")
-        party = PartySerializer()
 
     @extend_schema(responses=CaseOutput(many=True), summary="案件列表（按机关与角色过滤）")
     def get(self, request):
@@ -96,9 +98,9 @@ class CaseListApi(APIView):
                                  state=request.query_params.get("state") or None)
         return Response(CaseOutput(qs[:500], many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: CaseDetailOutput}, summary="立案登记")
+    @extend_schema(request=CaseOpenInput, responses={201: CaseDetailOutput}, summary="立案登记")
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = CaseOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         agency_ids = request.user.visible_agency_ids() or []
@@ -132,6 +134,20 @@ class CaseActionApi(APIView):
         return Response(CaseDetailOutput(case, context={"request": request}).data)
 
 
+class EvidenceInput(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.CharField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvidenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    step = serializers.CharField()
+    kind = serializers.CharField()
+
+
 class EvidenceUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -140,12 +156,8 @@ class EvidenceUploadApi(APIView):
         request.upload_handlers = [HashingUploadHandler(request)]
         return super().initialize_request(request, *args, **kwargs)
 
-    class InputSerializer(serializers.Serializer):
-        file = serializers.FileField()
-        kind = serializers.CharField()
-        description = serializers.CharField(required=False, allow_blank=True, default="")
-
-    @extend_schema(request={"multipart/form-data": InputSerializer}, summary="上传证据（流式计算 SHA-256）")
+    @extend_schema(request={"multipart/form-data": EvidenceInput}, responses={201: EvidenceOutput},
+                   summary="上传证据（流式计算 SHA-256）")
     def post(self, request, pk: int):
         case = selectors.case_get(request.user, pk)
         evidence = evidence_attach(case=case, actor=request.user, uploaded=request.FILES.get("file"),

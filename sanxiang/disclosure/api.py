@@ -22,9 +22,11 @@ class PublicationOutput(serializers.Serializer):
     content = serializers.JSONField()
     text = serializers.CharField()
     decided_on = serializers.DateField()
-    published_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    due_on = serializers.DateField()
+    published_at = serializers.DateTimeField(allow_null=True)
     content_sha256 = serializers.CharField()
-    ledger_index = serializers.IntegerField()
+    ledger_index = serializers.IntegerField(allow_null=True)
 
 
 class PublicationListApi(APIView):
@@ -36,6 +38,12 @@ class PublicationListApi(APIView):
         qs = selectors.published(query=request.query_params.get("q", ""),
                                  agency_code=request.query_params.get("agency", ""))
         return Response(PublicationOutput(qs[:500], many=True).data)
+
+
+class PendingPublicationListApi(APIView):
+    @extend_schema(responses=PublicationOutput(many=True), summary="待公示审核的决定（按机关过滤）")
+    def get(self, request):
+        return Response(PublicationOutput(selectors.pending_for(request.user)[:500], many=True).data)
 
 
 class PublicationPublishApi(APIView):

@@ -18,3 +18,12 @@ def published(query: str = "", agency_code: str = "") -> QuerySet[Publication]:
 
 def published_get(pk: int) -> Publication | None:
     return published().filter(pk=pk).first()
+
+
+def pending_for(user) -> QuerySet[Publication]:
+    """Publications awaiting release, scoped to the agencies the user may see."""
+    qs = Publication.objects.filter(status=PublicationStatus.PENDING).select_related("agency")
+    visible = user.visible_agency_ids()
+    if visible is not None:
+        qs = qs.filter(agency_id__in=visible)
+    return qs.order_by("due_on", "pk")
