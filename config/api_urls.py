@@ -16,6 +16,7 @@ urlpatterns = [
     path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
     path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),
+    path("registry/import/<slug:kind>/", registry_api.RegistryImportApi.as_view(), name="api-registry-import"),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sanxiang.registry import selectors
+from sanxiang.common.exceptions import ValidationFailed
+from sanxiang.registry import importers, selectors
 
 
 class PublicOfficerOutput(serializers.Serializer):
@@ -74,3 +76,29 @@ class PublicAgencyListApi(APIView):
     @extend_schema(responses=AgencyOutput(many=True), summary="执法主体")
     def get(self, request):
         return Response(AgencyOutput(selectors.public_agencies(), many=True).data)
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="Excel（.xlsx），表头见模板")
+
+
+class ImportOutput(serializers.Serializer):
+    imported = serializers.IntegerField()
+
+
+class RegistryImportApi(APIView):
+    """Excel import; a file with any bad row imports nothing (error lists row, column, rule)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": ImportInput}, responses={201: ImportOutput},
+                   summary="Excel导入执法人员（officers）或执法事项（items）")
+    def post(self, request, kind: str):
+        run = {"officers": importers.import_officers, "items": importers.import_items}.get(kind)
+        if run is None:
+            raise ValidationFailed("导入类型须为 officers 或 items", field="kind", code="import_kind")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("请上传 Excel（.xlsx）文件", field="file", code="file_required")
+        rows = run(upload, actor=request.user)
+        return Response({"imported": len(rows)}, status=201)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 
-from sanxiang.common.exceptions import ImportRejected
+from sanxiang.common.exceptions import ImportRejected, RoleNotAllowed
 from sanxiang.guidance.lawtext import parse_citation
 from sanxiang.ledger.services import ledger_append
 from sanxiang.registry.choices import ActionKind, OfficerStatus, StaffType
@@ -35,6 +36,9 @@ OFFICER_FIELD_COLUMNS = {"name": "姓名", "agency": "所属机关", "staff_type
                          "legal_qualification_no": "法律职业资格证书编号"}
 ITEM_FIELD_COLUMNS = {"code": "事项编码", "name": "事项名称", "kind": "执法类别", "agency": "实施主体",
                       "legal_basis": "设定依据", "penalty_basis": "处罚依据", "flow": "适用流程", "description": "说明"}
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -144,7 +148,13 @@ def _model_errors(exc: ValidationError, mapping: dict[str, str]) -> tuple[str, s
     return mapping.get(field, field if field != "__all__" else ""), errors[0]
 
 
-def _officer_from(record: dict) -> Officer:
+def _check_scope(agency: Agency, column: str, actor) -> None:
+    visible = actor.visible_agency_ids() if hasattr(actor, "visible_agency_ids") else None
+    if visible is not None and agency.pk not in visible:
+        raise _RowFailed(column, f"无权导入其他机关（{agency.name}）的数据")
+
+
+def _officer_from(record: dict, actor=None) -> Officer:
     for column in ("姓名", "所属机关", "人员类别"):
         if not _text(record.get(column)):
             raise _RowFailed(column, f"“{column}”为必填项")
@@ -155,6 +165,7 @@ def _officer_from(record: dict) -> Officer:
     if status not in _STATUS_BY_LABEL:
         raise _RowFailed("状态", f"状态“{status}”无效，可选：有效、暂扣、注销/吊销")
     agency = _agency(record.get("所属机关"), "所属机关")
+    _check_scope(agency, "所属机关", actor)
     certificate = _text(record.get("执法证号")) or None
     existing = Officer.objects.filter(certificate_no=certificate).first() if certificate else None
     officer = existing or Officer()
@@ -178,7 +189,7 @@ def _officer_from(record: dict) -> Officer:
     return officer
 
 
-def _item_from(record: dict) -> EnforcementItem:
+def _item_from(record: dict, actor=None) -> EnforcementItem:
     for column in ("事项编码", "事项名称", "执法类别", "实施主体", "设定依据"):
         if not _text(record.get(column)):
             raise _RowFailed(column, f"“{column}”为必填项")
@@ -186,6 +197,7 @@ def _item_from(record: dict) -> EnforcementItem:
     if len(kinds) != 1:
         raise _RowFailed("执法类别", "每个事项只能属于一个执法类别")
     agency = _agency(record.get("实施主体"), "实施主体")
+    _check_scope(agency, "实施主体", actor)
     flow_text = _text(record.get("适用流程")) or ("penalty_general" if kinds[0] == ActionKind.PENALTY else "")
     flow = Flow.objects.filter(code=flow_text).first() or Flow.objects.filter(name=flow_text).first()
     if flow is None:
@@ -199,12 +211,16 @@ def _item_from(record: dict) -> EnforcementItem:
     return item
 
 
-def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict], object], field_columns: dict[str, str],
+def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict, object], object], field_columns: dict[str, str],
             unique: Callable[[object], tuple], kind: str, label: str) -> list:
+    if getattr(actor, "role", None) not in (None, "admin", "agency_head", "unit_head") \
+            and not getattr(actor, "is_superuser", False):
+        raise RoleNotAllowed("Excel导入须由管理员、机关负责人或承办机构负责人办理", code="role_not_allowed")
     data = file.read()
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRejected(f"文件超过{MAX_IMPORT_BYTES // (1024 * 1024)}MB上限", errors=[
+            {"row": 0, "column": "", "message": "文件过大"}])
     digest = hashlib.sha256(data).hexdigest()
-    import io
-
     rows, _ = _read_rows(io.BytesIO(data), columns)
     if not rows:
         raise ImportRejected("文件中没有数据行", errors=[{"row": 2, "column": "", "message": "没有数据行"}])
@@ -213,7 +229,7 @@ def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict], object],
     seen: dict[tuple, int] = {}
     for number, record in rows:
         try:
-            instance = build(record)
+            instance = build(record, actor)
             try:
                 instance.full_clean(validate_unique=False)
             except ValidationError as exc:
@@ -246,3 +262,24 @@ def import_officers(file: IO[bytes], *, actor) -> list[Officer]:
 def import_items(file: IO[bytes], *, actor) -> list[EnforcementItem]:
     return _import(file, actor=actor, columns=ITEM_COLUMNS, build=_item_from, field_columns=ITEM_FIELD_COLUMNS,
                    unique=lambda i: ("code", i.agency_id, i.code), kind="registry.import_items", label="执法事项")
+
+
+def template_workbook(kind: str) -> bytes:
+    """A blank workbook with the expected header row (and one example row), for download."""
+    from openpyxl import Workbook
+
+    columns = OFFICER_COLUMNS if kind == "officers" else ITEM_COLUMNS
+    example = {
+        "officers": ["张三", "机关代码或全称", "公务员", "豫A0000001", "行政处罚、行政检查", "本市全域", "2025-01-01",
+                     "2027-12-31", "有效", "", "", "否", ""],
+        "items": ["CF-0001", "擅自倾倒建筑垃圾", "行政处罚", "机关代码或全称", "《城市市容和环境卫生管理条例》第十六条",
+                  "《城市市容和环境卫生管理条例》第三十四条", "penalty_general", ""],
+    }[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "执法人员" if kind == "officers" else "执法事项"
+    sheet.append(columns)
+    sheet.append(example)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
