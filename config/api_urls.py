@@ -19,5 +19,6 @@ urlpatterns = [
     path("registry/import/<slug:kind>/", registry_api.RegistryImportApi.as_view(), name="api-registry-import"),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
+    path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
 ]

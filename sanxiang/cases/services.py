@@ -186,6 +186,7 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     ctx = rules.Context(case=case, action=act, values=values, actor=actor, today=today())
     for guard in act.guards:
         rules.GUARDS[guard](ctx)
+    rules.check_av_records(ctx, step.code)
     target = next(r.to for r in act.routes if r.when is None or rules.CONDITIONS[r.when](ctx))
     for effect in act.effects:
         rules.EFFECTS[effect](ctx)

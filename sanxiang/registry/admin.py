@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from sanxiang.common.admin import RecordedAdmin
-from sanxiang.registry.models import Agency, EnforcementItem, Flow, Officer, Parameter
+from sanxiang.registry.models import Agency, AvRequirement, EnforcementItem, Flow, Officer, Parameter
 
 
 @admin.register(Agency)
@@ -33,3 +33,9 @@ class FlowAdmin(RecordedAdmin):
 class ParameterAdmin(RecordedAdmin):
     list_display = ("key", "label", "value", "unit", "agency", "source")
     list_filter = ("agency",)
+
+
+@admin.register(AvRequirement)
+class AvRequirementAdmin(RecordedAdmin):
+    list_display = ("name", "agency", "flow_code", "step_code", "when_field", "is_active")
+    list_filter = ("agency", "flow_code", "is_active")

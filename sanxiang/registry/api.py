@@ -102,3 +102,24 @@ class RegistryImportApi(APIView):
             raise ValidationFailed("请上传 Excel（.xlsx）文件", field="file", code="file_required")
         rows = run(upload, actor=request.user)
         return Response({"imported": len(rows)}, status=201)
+
+
+class AvRequirementOutput(serializers.Serializer):
+    agency = serializers.CharField(source="agency.code")
+    name = serializers.CharField()
+    flow_code = serializers.CharField()
+    step_code = serializers.CharField()
+    when_field = serializers.CharField()
+    when_values = serializers.JSONField()
+    basis = serializers.CharField()
+    description = serializers.CharField()
+
+
+class PublicAvListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=AvRequirementOutput(many=True), summary="音像记录事项清单（引擎据此强制）")
+    def get(self, request):
+        qs = selectors.public_av_list(agency_code=request.query_params.get("agency", ""))
+        return Response(AvRequirementOutput(qs, many=True).data)

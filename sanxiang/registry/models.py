@@ -203,3 +203,40 @@ class Parameter(Recorded):
 
     def __str__(self) -> str:
         return f"{self.label}：{self.value}{self.unit}"
+
+
+class AvRequirement(Recorded):
+    """音像记录事项清单 entry: a step that must be recorded on audio-video (per agency, data).
+
+    The engine refuses to complete the step of a case of this agency (or of an agency below it)
+    unless video or audio evidence was attached at that step. `when_field`/`when_values`
+    narrow the entry to one variant of the step (e.g. service by lien or public notice).
+    The portal publishes the same rows.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="av_list")
+    name = models.CharField("事项", max_length=100, help_text="如：现场检查、听证、留置送达")
+    flow_code = models.SlugField("流程代码", max_length=40, default="penalty_general")
+    step_code = models.SlugField("环节代码", max_length=40)
+    when_field = models.CharField("适用条件字段", max_length=40, blank=True)
+    when_values = models.JSONField("适用条件取值", default=list, blank=True)
+    basis = models.CharField("依据", max_length=200,
+                             default="《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》")
+    description = models.CharField("说明", max_length=200, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "音像记录事项清单"
+        ordering = ["agency__code", "flow_code", "step_code", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（全程音像记录）"
+
+    def clean(self) -> None:
+        if self.when_values and not self.when_field:
+            raise ValidationError({"when_field": "填写了适用条件取值时须同时填写条件字段"})
+
+    def applies(self, values: dict) -> bool:
+        if not self.when_field:
+            return True
+        return str(values.get(self.when_field)) in {str(v) for v in self.when_values}

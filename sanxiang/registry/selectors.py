@@ -45,3 +45,13 @@ def public_items(agency_code: str = "", kind: str = "") -> QuerySet[EnforcementI
 def agencies_visible_to(user) -> QuerySet[Agency]:
     visible = user.visible_agency_ids()
     return Agency.objects.all() if visible is None else Agency.objects.filter(pk__in=visible)
+
+
+def public_av_list(agency_code: str = ""):
+    """The published 音像记录事项清单 (active entries), optionally of one agency."""
+    from sanxiang.registry.models import AvRequirement
+
+    qs = AvRequirement.objects.filter(is_active=True).select_related("agency")
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    return qs.order_by("agency__code", "flow_code", "step_code", "pk")
