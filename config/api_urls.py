@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from sanxiang.cases import api as cases_api
 from sanxiang.disclosure import api as disclosure_api
 from sanxiang.registry import api as registry_api
+from sanxiang.supervision import api as supervision_api
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),
     path("registry/import/<slug:kind>/", registry_api.RegistryImportApi.as_view(), name="api-registry-import"),
+    path("access-log/", supervision_api.AccessLogListApi.as_view(), name="api-access-log"),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),

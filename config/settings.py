@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sanxiang.records",
     "sanxiang.reviews",
     "sanxiang.disclosure",
+    "sanxiang.supervision",
 ]
 
 MIDDLEWARE = [

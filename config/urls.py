@@ -8,6 +8,7 @@ admin.site.site_title = "Sanxiang 管理后台"
 urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
+    path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from sanxiang.common.exceptions import ValidationFailed
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
+from sanxiang.supervision.services import access_record
 
 
 class PartySerializer(serializers.Serializer):
@@ -118,9 +119,13 @@ class CaseListApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    @extend_schema(responses=CaseDetailOutput, summary="案件详情（含当前可办理的操作）")
+    @extend_schema(responses=CaseDetailOutput, summary="案件详情（含当前可办理的操作；每次调阅记入日志）",
+                   parameters=[OpenApiParameter("reason", str, required=False,
+                                                description="调阅事由（机关要求时必填）")])
     def get(self, request, pk: int):
         case = selectors.case_get(request.user, pk)
+        access_record(actor=request.user, case=case, target=case, label=f"案件 {case.number}",
+                      reason=request.query_params.get("reason", ""))
         return Response(CaseDetailOutput(case, context={"request": request}).data)
 
 

@@ -1,0 +1,48 @@
+"""Reads of the access log. Supervisors see every agency; agency heads and legal reviewers their
+agency tree; each case's staff see who looked at that case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from sanxiang.accounts.models import Role
+from sanxiang.supervision.models import AccessLog
+
+OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.ADMIN, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER}
+
+
+def can_oversee(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in OVERSIGHT_ROLES)
+
+
+def access_log_list(user, *, agency_code: str = "", username: str = "", case_number: str = "",
+                    action: str = "", flagged: bool | None = None, since: dt.date | None = None,
+                    until: dt.date | None = None) -> QuerySet[AccessLog]:
+    if not can_oversee(user):
+        return AccessLog.objects.none()
+    qs = AccessLog.objects.select_related("actor", "agency", "case")
+    visible = user.visible_agency_ids()
+    if visible is not None:
+        qs = qs.filter(agency_id__in=visible)
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    if username:
+        qs = qs.filter(actor__username=username)
+    if case_number:
+        qs = qs.filter(case__number__icontains=case_number)
+    if action:
+        qs = qs.filter(action=action)
+    if flagged is not None:
+        qs = qs.filter(flagged=flagged)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs
+
+
+def case_access_log(case) -> QuerySet[AccessLog]:
+    """Who looked at this case (shown on the case page to those who may see the case)."""
+    return AccessLog.objects.filter(case=case).select_related("actor").order_by("-at", "-pk")

@@ -1,0 +1,34 @@
+"""Supervisor pages: the access log, filterable."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+
+from sanxiang.supervision.models import AccessAction
+from sanxiang.supervision.selectors import access_log_list, can_oversee
+
+
+def _filters(params) -> dict:
+    flagged = params.get("flagged")
+    return {
+        "agency_code": params.get("agency", ""), "username": params.get("user", ""),
+        "case_number": params.get("case", ""), "action": params.get("action", ""),
+        "flagged": True if flagged == "1" else (False if flagged == "0" else None),
+        "since": parse_date(params.get("since") or "") if params.get("since") else None,
+        "until": parse_date(params.get("until") or "") if params.get("until") else None,
+    }
+
+
+@login_required
+def access_log(request):
+    if not can_oversee(request.user):
+        raise Http404("无权查看调阅记录")
+    rows = access_log_list(request.user, **_filters(request.GET))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/access_log.html", {
+        "page": page, "params": request.GET, "actions": AccessAction.choices, "total": rows.count(),
+    })
