@@ -1,0 +1,172 @@
+"""`sanxiang load_demo`: the 河洛市 demo city, its cases in every state, and running it twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from sanxiang import demo
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.services import user_create
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import case_is_overdue
+from sanxiang.common.calendar import current_calendar
+from sanxiang.disclosure.models import Publication
+from sanxiang.disclosure.redaction import mask_name
+from sanxiang.guidance.lawtext import normalise_title, parse_law_file
+from sanxiang.ledger.models import Checkpoint
+from sanxiang.ledger.services import ledger_size
+from sanxiang.ledger.verification import verify_all
+from sanxiang.registry.models import Agency, Officer
+from sanxiang.reviews.models import CatalogueEntry
+
+AGENCIES = {"河洛市城市管理综合行政执法局", "河洛市应急管理局", "河洛市生态环境局", "河洛市财政局"}
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run():
+    output = run()
+
+    top = Agency.objects.filter(parent__isnull=True, kind="enforcement")
+    assert set(top.values_list("name", flat=True)) == AGENCIES
+    assert Agency.objects.get(code="hl-cgj-xg").parent.code == demo.MARKER_CODE  # 市局 → 大队
+
+    expected = set(demo.GENERAL_STATES)
+    today = timezone.localdate()
+    if not current_calendar().covers_year((today + dt.timedelta(days=14)).year):
+        # Entering legal review needs its 5-working-day deadline: the demo skips (and names) the
+        # cases that would reach it until the coming year's holidays are in the calendar.
+        expected -= {"legal_review", "transferred"}
+        assert "已跳过" in output
+    general = set(Case.objects.filter(flow__code="penalty_general").values_list("state", flat=True))
+    assert expected <= general
+    assert Case.objects.filter(flow__code="penalty_simple", state="archived").exists()
+    assert any(case_is_overdue(case) for case in Case.objects.all())
+    assert not Case.objects.filter(opened_on__gt=today).exists()
+    assert not Case.objects.filter(decided_on__gt=today).exists()
+
+    published = Publication.objects.filter(status="published").select_related("case__party")
+    citizens = [p for p in published if p.case.party.kind == "citizen"]
+    organisations = [p for p in published if p.case.party.kind != "citizen"]
+    assert citizens and organisations
+    for publication in citizens:
+        party = publication.case.party
+        assert publication.party_name == mask_name(party.name) and publication.party_name.endswith("某")
+        for secret in (party.name, party.id_number, party.address, party.phone):
+            assert secret not in publication.text
+    assert any(p.party_name == p.case.party.name for p in organisations)
+    assert Publication.objects.filter(status="pending").exists()  # some still await 公示审核
+
+    for agency in top:
+        officers = Officer.objects.filter(agency=agency)
+        valid = [o for o in officers if o.certificate_problem(today, "penalty") is None]
+        assert len(valid) >= 3
+        assert officers.filter(valid_to__lt=today).exists()
+        assert officers.filter(status="suspended").exists()
+        assert officers.filter(staff_type="auxiliary", certificate_no__isnull=True).exists()
+        assert officers.filter(is_legal_reviewer=True).exclude(legal_qualification_no="").exists()
+        roles = set(User.objects.filter(agency=agency).values_list("role", flat=True))
+        assert {Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD} <= roles
+        criteria = set(CatalogueEntry.objects.filter(agency=agency).values_list("criterion", flat=True))
+        assert {"fine_at_least", "licence_revocation", "suspension_closure", "hearing_held", "complex",
+                "major_public_interest"} <= criteria
+        assert agency.items.filter(kind="penalty").count() >= 4
+        assert agency.items.exclude(kind="penalty").exists()
+    assert User.objects.get(username="sfj_supervisor").role == Role.SUPERVISOR
+    assert User.objects.get(username="admin").is_superuser
+
+    for username in ("cg_officer1", "yj_reviewer", "hb_director", "cz_head", "sfj_supervisor", "admin"):
+        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
+        assert username in output
+    assert demo.DEMO_PASSWORD in output and "演示账号" in output
+    if demo.default_laws_dir().is_dir():
+        assert "已载入法律法规 21 部" in output
+    else:
+        assert "跳过导入法律法规" in output
+
+    assert verify_all().ok
+    assert Checkpoint.objects.order_by("-tree_size").first().tree_size == ledger_size()
+
+    counts, size = demo.summary(), ledger_size()
+    again = run()
+    assert "演示数据已存在" in again and "保留现有数据" in again and "RESET=1" in again
+    assert "cg_officer1" in again
+    assert demo.summary() == counts and ledger_size() == size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_wipes_the_database_and_rebuilds_the_demo():
+    user_create(username="someone", password="x-long-password", role=Role.SUPERVISOR)
+    kept = run("--no-laws")  # other data present: kept, the demo is not loaded on top of it
+    assert "未载入演示数据" in kept and "RESET=1" in kept
+    assert not demo.demo_present()
+
+    output = run("--reset", "--yes", "--no-laws")
+    assert "已清空并重新生成演示数据" in output and "跳过导入法律法规" in output
+    assert not User.objects.filter(username="someone").exists()
+    skipped = output.count("已跳过：")  # cases needing a deadline in a year the calendar does not know yet
+    assert demo.demo_present() and Case.objects.count() == sum(len(s.cases) for s in demo.agency_specs()) - skipped
+    assert verify_all().ok
+
+
+@pytest.mark.django_db
+def test_reset_of_a_server_database_needs_yes(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    with pytest.raises(CommandError, match="--yes"):
+        run("--reset", "--no-laws")
+    assert not demo.demo_present()
+
+
+@pytest.mark.django_db
+def test_missing_laws_folder_is_refused():
+    with pytest.raises(CommandError, match="目录不存在"):
+        run("--laws", "/nonexistent/laws")
+
+
+@pytest.mark.django_db
+def test_dates_stay_inside_the_known_working_day_calendar():
+    from sanxiang.common.workdays import known_years
+
+    last = dt.date(max(known_years()), 12, 31)
+    assert demo.anchor_date(last - dt.timedelta(days=60)) == last - dt.timedelta(days=60)
+    assert demo.anchor_date(last - dt.timedelta(days=3)) <= last - dt.timedelta(days=demo.CALENDAR_MARGIN_DAYS)
+    assert demo.anchor_date(last + dt.timedelta(days=40)) <= last - dt.timedelta(days=demo.CALENDAR_MARGIN_DAYS)
+
+
+@pytest.mark.shared
+def test_every_cited_article_paragraph_and_item_exists_in_the_law_texts():
+    folder = demo.default_laws_dir()
+    if not folder.is_dir():
+        pytest.skip("../shared/laws is absent")
+    laws = {}
+    for path in folder.glob("*.md"):
+        if path.name.lower() != "readme.md":
+            law = parse_law_file(path)
+            laws[law.short_title] = law
+    checked = 0
+    for spec in demo.agency_specs():
+        for item in spec.items:
+            for ref in demo.cites(*item.basis) + demo.cites(*item.penalty):
+                law = laws.get(normalise_title(ref["law"]))
+                assert law is not None, f"{item.code}: {ref['law']} not among the law texts"
+                article = next((a for a in law.articles if a.number == ref["article"]), None)
+                assert article is not None, f"{item.code}: {ref}"
+                paragraph = ref.get("paragraph", 1)
+                article.paragraph(paragraph)  # raises KeyError when the 款 does not exist
+                if "item" in ref:
+                    article.item(paragraph, ref["item"])
+                checked += 1
+    assert checked >= 40
