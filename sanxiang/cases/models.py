@@ -59,6 +59,7 @@ class Case(Recorded):
     deadline_note = models.CharField("期限说明", max_length=200, blank=True)
     step_entered_at = models.DateTimeField("进入本环节时间")
     step_due = models.DateField("本环节期限", null=True, blank=True)
+    step_due_note = models.CharField("本环节期限说明", max_length=300, blank=True)
     facts = models.TextField("违法事实", blank=True)
     proposed_penalty_kinds = models.JSONField("拟处罚种类", default=list, blank=True)
     proposed_fine = models.DecimalField("拟罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)

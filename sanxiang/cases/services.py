@@ -14,6 +14,7 @@ from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
 from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, Decision, Party
 from sanxiang.common.calendar import add_working_days, current_calendar
 from sanxiang.common.exceptions import (
+    DeadlineError,
     DomainError,
     NotFound,
     RoleNotAllowed,
@@ -81,13 +82,21 @@ def _decision_due(agency, opened_on: dt.date) -> tuple[dt.date, str]:
         return due, f"{exc.year}年节假日安排尚未录入，届满日遇法定节假日顺延未计算"
 
 
-def _step_due(step: StepSpec | None, agency, entered: dt.date) -> dt.date | None:
+def _step_due(step: StepSpec | None, agency, entered: dt.date) -> tuple[dt.date | None, str]:
+    """The step's deadline, or None with a note saying why it cannot be computed.
+
+    A working-day period that runs into a year whose holidays nobody has entered yet is not
+    guessed; the case moves on, and the note asks an administrator to enter the calendar.
+    """
     if step is None or not step.due:
-        return None
+        return None, ""
     n = param_int(step.due["param"], agency)
     if step.due["unit"] == "working_days":
-        return add_working_days(entered, n, what=f"“{step.name}”环节期限")
-    return entered + dt.timedelta(days=n)
+        try:
+            return add_working_days(entered, n, what=f"“{step.name}”环节期限"), ""
+        except DeadlineError as exc:
+            return None, f"{exc.message}；请系统管理员录入该年度节假日安排"
+    return entered + dt.timedelta(days=n), ""
 
 
 @transaction.atomic
@@ -128,8 +137,8 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
         title=title.strip(), source=source, opened_on=opened_on, decision_due=decision_due, deadline_note=note,
         step_entered_at=timezone.now(), created_by=actor,
     )
-    case.step_due = _step_due(spec.steps[spec.start], agency, opened_on)
-    case.save(update_fields=["step_due"])
+    case.step_due, case.step_due_note = _step_due(spec.steps[spec.start], agency, opened_on)
+    case.save(update_fields=["step_due", "step_due_note"])
     assignments = [CaseOfficer.objects.create(case=case, officer=o, is_lead=(o == actor_officer)) for o in officers]
     event = CaseEvent.objects.create(case=case, action="open", action_name="立案登记", from_state="",
                                      to_state=case.state, actor=actor, actor_role=actor.role,
@@ -193,7 +202,7 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     from_state = case.state
     case.state = target
     case.step_entered_at = timezone.now()
-    case.step_due = _step_due(spec.steps.get(target), case.agency, today())
+    case.step_due, case.step_due_note = _step_due(spec.steps.get(target), case.agency, today())
     case.save()
     event = CaseEvent.objects.create(
         case=case, action=act.code, action_name=act.name, from_state=from_state, to_state=target, actor=actor,
@@ -273,6 +282,8 @@ def case_is_overdue(case: Case, on: dt.date | None = None) -> list[str]:
         reasons.append(f"已超过决定期限（{case.decision_due}）")
     if case.step_due and on > case.step_due:
         reasons.append(f"“{spec.step_name(case.state)}”环节已超期（{case.step_due}）")
+    if case.step_due_note:
+        reasons.append(case.step_due_note)
     return reasons
 
 

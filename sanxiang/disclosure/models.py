@@ -33,7 +33,8 @@ class Publication(Recorded):
     content = models.JSONField("公示内容（已脱敏）")
     text = models.TextField("决定书全文（已脱敏）")
     decided_on = models.DateField("决定日期")
-    due_on = models.DateField("公示期限")
+    due_on = models.DateField("公示期限", null=True, blank=True)
+    due_note = models.CharField("期限说明", max_length=300, blank=True)
     status = models.CharField("状态", max_length=20, choices=PublicationStatus.choices,
                               default=PublicationStatus.PENDING, db_index=True)
     published_at = models.DateTimeField("公示时间", null=True, blank=True)

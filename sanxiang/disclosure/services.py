@@ -9,7 +9,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
-from sanxiang.common.exceptions import DomainError, RoleNotAllowed
+from sanxiang.common.exceptions import DeadlineError, DomainError, RoleNotAllowed
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.redaction import mask_name, redact_text
 from sanxiang.ledger.services import ledger_append
@@ -48,13 +48,17 @@ def publication_create(*, decision) -> Publication:
     7 working days for penalties and licences, 20 for other decisions."""
     case = decision.case
     key = "publish_working_days_penalty" if case.item.kind in ("penalty", "licensing") else "publish_working_days_other"
-    due_on = add_working_days(decision.decided_on, param_int(key, case.agency), what="公示期限")
+    try:
+        due_on, due_note = add_working_days(decision.decided_on, param_int(key, case.agency), what="公示期限"), ""
+    except DeadlineError as exc:  # the calendar year is not entered yet: no guess, say so
+        due_on, due_note = None, f"{exc.message}；请系统管理员录入该年度节假日安排"
     redacted = _redact(decision)
     publication = Publication(
         agency=case.agency, case=case, kind=case.item.get_kind_display(),
         title=f"{case.agency.name}行政处罚决定（{decision.number}）", decision_number=decision.number,
         party_name=redacted["party_name"], party_kind=case.party.get_kind_display(),
         content=redacted["content"], text=redacted["text"], decided_on=decision.decided_on, due_on=due_on,
+        due_note=due_note,
     )
     publication.content_sha256 = sha256_hex(canonical_bytes(publication.public_document()))
     publication.save()
@@ -87,4 +91,5 @@ def publication_publish(*, publication: Publication, actor) -> Publication:
 
 def publication_is_overdue(publication: Publication, on=None) -> bool:
     on = on or timezone.localdate()
-    return publication.status == PublicationStatus.PENDING and on > publication.due_on
+    return (publication.status == PublicationStatus.PENDING and publication.due_on is not None
+            and on > publication.due_on)

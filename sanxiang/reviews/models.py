@@ -75,7 +75,7 @@ class LegalReview(Recorded):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT,
                                  related_name="+")
     started_on = models.DateField("送审日期")
-    due_on = models.DateField("审核期限")
+    due_on = models.DateField("审核期限", null=True, blank=True)
     submitted_at = models.DateTimeField("审核时间")
     checklist = models.JSONField("审核内容", default=dict)
     opinion = models.CharField("审核意见", max_length=20, choices=Opinion.choices)

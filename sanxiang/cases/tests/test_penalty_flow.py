@@ -263,3 +263,21 @@ class TestIsolationAndDeadlines:
         with pytest.raises(OfficerNotQualified):
             open_case(world, officers=[world.alice_officer])
         assert Entry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_deadline_in_an_unknown_year_is_flagged_not_guessed_and_does_not_block(world):
+    from sanxiang.cases.engine import flow_spec
+    from sanxiang.cases.services import _step_due
+    from sanxiang.disclosure.services import publication_create
+
+    spec = flow_spec(world.item.flow)
+    due, note = _step_due(spec.steps["legal_review"], world.agency, dt.date(2026, 12, 28))
+    assert due is None and "2027" in note and "录入" in note
+    case = walk(open_case(world), cast(world), fine=800, until="service")
+    decision = case.decision
+    type(decision).objects.filter(pk=decision.pk).update(decided_on=dt.date(2026, 12, 28))
+    Publication.objects.filter(case=case).delete()
+    decision.refresh_from_db()
+    publication = publication_create(decision=decision)
+    assert publication.due_on is None and "2027" in publication.due_note
