@@ -1,0 +1,52 @@
+"""Dossier pages: the completeness checklist and the export download."""
+
+from __future__ import annotations
+
+import os
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from sanxiang.cases.selectors import case_get
+from sanxiang.common.exceptions import DomainError, NotFound
+from sanxiang.dossier.checklist import dossier_checklist
+from sanxiang.dossier.export import dossier_export
+from sanxiang.dossier.selectors import party_records
+
+
+class _DeleteOnClose(FileResponse):
+    """Streams the temporary archive and removes it once sent."""
+
+    def close(self):
+        super().close()
+        path = getattr(self, "_temp_path", None)
+        if path and os.path.exists(path):
+            os.unlink(path)
+
+
+@login_required
+def dossier_page(request, pk: int):
+    try:
+        case = case_get(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    context = {"case": case, "checklist": dossier_checklist(case)}
+    if request.method == "POST":
+        try:
+            path = dossier_export(case=case, actor=request.user, reason=request.POST.get("reason", ""))
+        except DomainError as exc:
+            context["error"] = exc.message
+            return render(request, "dossier/dossier.html", context, status=400)
+        response = _DeleteOnClose(open(path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by the response
+                                  filename=f"dossier-{case.pk}.zip", content_type="application/zip")
+        response._temp_path = path
+        return response
+    return render(request, "dossier/dossier.html", context)
+
+
+@login_required
+def party_page(request):
+    """集中储存: all records of one party across the cases the user may see."""
+    query = request.GET.get("q", "")
+    return render(request, "dossier/party.html", {"q": query, "records": party_records(request.user, query)})
