@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from sanxiang.cases import api as cases_api
 from sanxiang.disclosure import api as disclosure_api
+from sanxiang.documents import api as documents_api
 from sanxiang.registry import api as registry_api
 from sanxiang.supervision import api as supervision_api
 
@@ -14,6 +15,10 @@ urlpatterns = [
     path("cases/<int:pk>/", cases_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/actions/<slug:action>/", cases_api.CaseActionApi.as_view(), name="api-case-action"),
     path("cases/<int:pk>/evidence/", cases_api.EvidenceUploadApi.as_view(), name="api-case-evidence"),
+    path("cases/<int:pk>/documents/", documents_api.CaseDocumentListApi.as_view(), name="api-case-documents"),
+    path("cases/<int:pk>/document-kinds/", documents_api.CaseDocumentKindsApi.as_view(),
+         name="api-case-document-kinds"),
+    path("documents/<int:pk>/<slug:fmt>/", documents_api.DocumentFileApi.as_view(), name="api-document-file"),
     path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
     path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
+    path("staff/documents/", include("sanxiang.documents.urls")),
+    path("staff/", include("sanxiang.dossier.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
     path("admin/", admin.site.urls),

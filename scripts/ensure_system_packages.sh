@@ -3,6 +3,7 @@
 #   postgresql       a PostgreSQL server (initdb under /usr/lib/postgresql/*/bin)
 #   chromium         /usr/bin/chromium, driven by Playwright for Python
 #   fonts-noto-cjk   Chinese glyphs in screenshots and PDFs
+#   poppler-utils    pdftotext, to read generated PDF documents back in tests
 # Idempotent: when everything is present it changes nothing and touches no network.
 set -euo pipefail
 
@@ -10,12 +11,13 @@ log() { echo "[system-deps] $*"; }
 
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [ -x /usr/bin/chromium ]; }
+have_poppler-utils() { command -v pdftotext >/dev/null 2>&1; }
 have_fonts-noto-cjk() {
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
     || { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n1)" ]; }
 }
 
-packages=(postgresql chromium fonts-noto-cjk)
+packages=(postgresql chromium fonts-noto-cjk poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   if "have_$pkg"; then

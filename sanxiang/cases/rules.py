@@ -278,6 +278,17 @@ def electronic_service_consent(ctx: Context) -> None:
                                field="electronic_consent", code="no_electronic_consent", rule="行政处罚法第六十一条")
 
 
+def dossier_complete(ctx: Context) -> None:
+    """立卷归档: every document and record the flow requires of the completed steps is there."""
+    from sanxiang.dossier.checklist import missing
+
+    gaps = missing(ctx.case, including=ctx.case.state)
+    if gaps:
+        listed = "；".join(f"{g.step_name}：{g.label}（{g.detail}）" for g in gaps)
+        raise EvidenceMissing(f"案卷材料不齐全，不能归档。缺少：{listed}", code="dossier_incomplete",
+                              field="dossier", rule="执法全过程记录·案卷完整性")
+
+
 def not_in_future(ctx: Context) -> None:
     for spec in ctx.action.fields:
         value = ctx.values.get(spec.name)
@@ -300,6 +311,7 @@ GUARDS = {
     "simple_procedure_limits": simple_procedure_limits,
     "electronic_service_consent": electronic_service_consent,
     "not_in_future": not_in_future,
+    "dossier_complete": dossier_complete,
 }
 
 CONDITIONS = {

@@ -36,12 +36,16 @@ STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_r
 
 def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
          facts: str = "", hearing: bool = False, flagged_complex: bool = False, start: dt.date | None = None,
-         opinion: str = "agree") -> Case:
+         opinion: str = "agree", documents: bool | None = None) -> Case:
     """Advance `case` (general procedure) step by step until its state is `until` or final.
 
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
     follow from it. All dates must lie in the past: the engine refuses future dates.
+    With `documents` (default: when walking to the archive), the documents the flow requires for
+    the dossier are issued before 立卷归档, as an officer would.
     """
+    if documents is None:
+        documents = until == "archived"
     notice_on = start or (case.opened_on + dt.timedelta(days=10))
     fine_value = None if fine is None else Decimal(fine)
     plan = {
@@ -93,6 +97,8 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
         if case.state == until or case.state not in plan:
             return case
         action, actor, data = plan[case.state]
+        if documents and case.state == "archive":
+            issue_dossier_documents(case, cast)
         case_transition(case=case, action=action, actor=actor, data=data)
     raise RuntimeError(f"case {case.number} did not reach {until}")
 
@@ -102,3 +108,35 @@ def _basis_text(case: Case) -> str:
     from sanxiang.guidance.lawtext import article_label
 
     return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs) or "有关法律规定"
+
+
+def issue_dossier_documents(case: Case, cast: Cast) -> list:
+    """Issue every document the dossier checklist finds missing, in filing order."""
+    from sanxiang.documents.services import document_issue
+    from sanxiang.dossier.checklist import missing
+
+    opened = dt.datetime.combine(case.opened_on, dt.time(9, 30)).isoformat(timespec="minutes")
+    extras = {
+        "inquiry_record": {"started_at": opened, "place": "本机关询问室", "interviewee": case.party.name,
+                           "relation": "当事人",
+                           "qa": "问：我们是执法人员，现依法向你询问，你是否听清楚？\n答：听清楚了。\n"
+                                 "问：请陈述事情经过。\n答：情况属实，我愿意改正。"},
+        "inspection_record": {"mode": "检查", "started_at": opened, "place": "违法行为发生地",
+                              "record": "现场检查情况如实记录，当事人在场。"},
+    }
+    issued = []
+    for gap in missing(case, including=case.state):
+        step_kinds = [k for k in gap_kinds(case, gap.step)]
+        kind = step_kinds[0]
+        actor = cast.reviewer if kind == "legal_review_opinion" else cast.officer
+        issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind)))
+    return issued
+
+
+def gap_kinds(case: Case, step_code: str) -> list[str]:
+    for raw in case.flow.definition.get("steps", []):
+        if raw["code"] == step_code:
+            for need in raw.get("dossier", []):
+                if "document" in need:
+                    return list(need["document"]) if isinstance(need["document"], list) else [need["document"]]
+    return []

@@ -1,7 +1,7 @@
 """Completeness of a dossier against its flow: what each step requires, and what is missing.
 
 A flow step may declare `"dossier": [...]` requirements (data, like the rest of the flow):
-  {"document": "<document kind code>", "label": "立案审批表"}   an issued document of that kind
+  {"document": ["<kind>", …], "label": "立案审批表"}            an issued document of one of these kinds
   {"evidence": ["video", "audio"], "label": "现场音像记录"}        evidence of one of these kinds at the step
   {"field": "<field name>", "label": "…"}                        a value recorded at the step
 Only steps the case has actually completed count (a hearing never held requires no 听证笔录).
@@ -23,27 +23,29 @@ class Requirement:
     detail: str = ""
 
 
-def _completed_steps(case) -> list[str]:
-    seen = []
+def _completed_steps(case, *, including: str | None = None) -> list[str]:
+    seen = [including] if including else []
     for from_state in case.events.exclude(from_state="").values_list("from_state", flat=True):
         if from_state not in seen:
             seen.append(from_state)
     return seen
 
 
-def dossier_checklist(case) -> list[Requirement]:
+def dossier_checklist(case, *, including: str | None = None) -> list[Requirement]:
+    """Requirements of every completed step (and of `including`, the step being completed now)."""
     from sanxiang.cases.engine import flow_spec
 
     spec = flow_spec(case.flow)
     raw_steps = {s["code"]: s for s in case.flow.definition.get("steps", [])}
     issued = _issued_kinds(case)
     out = []
-    for step_code in _completed_steps(case):
+    for step_code in _completed_steps(case, including=including):
         raw = raw_steps.get(step_code, {})
         for need in raw.get("dossier", []):
             label = need.get("label", "")
             if "document" in need:
-                ok = need["document"] in issued
+                wanted = need["document"] if isinstance(need["document"], list) else [need["document"]]
+                ok = bool(issued & set(wanted))
                 out.append(Requirement(step_code, spec.step_name(step_code), label, ok,
                                        "" if ok else "尚未制作"))
             elif "evidence" in need:
@@ -62,5 +64,5 @@ def _issued_kinds(case) -> set[str]:
     return set(manager.values_list("kind", flat=True))
 
 
-def missing(case) -> list[Requirement]:
-    return [r for r in dossier_checklist(case) if not r.satisfied]
+def missing(case, *, including: str | None = None) -> list[Requirement]:
+    return [r for r in dossier_checklist(case, including=including) if not r.satisfied]

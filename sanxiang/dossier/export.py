@@ -51,12 +51,12 @@ def case_documents(case) -> list:
 def _document_files(case) -> list[DossierFile]:
     files = []
     for n, doc in enumerate(case_documents(case), start=1):
-        name = f"{n:02d}-{doc.kind_name}-{doc.number}-v{doc.version}".replace("/", "-").replace(" ", "")
+        name = f"{n:02d}-{doc.title}-{doc.number}-v{doc.version}".replace("/", "-").replace(" ", "")
         for ext in ("pdf", "docx"):
             stored = getattr(doc, ext, None)
             if stored is not None:
                 files.append(DossierFile(f"documents/{name}.{ext}", stored.sha256, stored.size,
-                                         stored.storage_name, "document", f"{doc.kind_name} {doc.number}"))
+                                         stored.storage_name, "document", f"{doc.title} {doc.number}"))
     return files
 
 

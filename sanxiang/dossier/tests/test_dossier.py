@@ -26,7 +26,7 @@ from sanxiang.supervision.models import AccessLog
 from sanxiang.testing import citizen_party
 
 TODAY = timezone.localdate()
-VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 64
+VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4096  # 1 MiB: larger than any document
 
 
 def archived_case(world):
@@ -58,14 +58,21 @@ class TestDossier:
         path = dossier_export(case=case, actor=world.carol, reason="归档")
         report = verify_dossier(path)
         assert report.ok, report.problems
-        assert report.case_number == case.number and report.files == 4 and report.omitted == 0
+        documents = case.documents.count()
+        # Issued before 立卷归档 (no hearing and no review for this fine, so none of theirs).
+        assert set(case.documents.values_list("kind", flat=True)) == {
+            "filing_approval", "inquiry_record", "prior_notice", "decision", "service_receipt", "closing_approval"}
+        assert report.case_number == case.number and report.files == 2 + 2 + 2 * documents
+        assert report.omitted == 0
         manifest = manifest_of(path)
         kinds = [e["kind"] for e in manifest["entries"]]
         assert kinds[0] == "case.open" and "case.archive" in kinds and "evidence.attach" in kinds
+        assert "document.issue" in kinds
         assert kinds[-1] == "dossier.export"
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             assert archive.read([n for n in names if n.endswith(".mp4")][0]) == VIDEO
+            assert any("行政处罚决定书" in n and n.endswith(".pdf") for n in names)
         assert names[0].startswith("00-封面") and "90-证据清单.html" in names
         # The export is an access of its own, logged with the reason.
         access = AccessLog.objects.get(action="export")
@@ -138,7 +145,7 @@ class TestDossier:
         assert not verify_dossier(tmp_path / "missing.zip").ok
 
     def test_large_evidence_is_listed_by_hash_only(self, world, settings):
-        settings.DOSSIER_EMBED_MAX_BYTES = 1024
+        settings.DOSSIER_EMBED_MAX_BYTES = 700 * 1024
         path = dossier_export(case=archived_case(world), actor=world.carol)
         report = verify_dossier(path)
         assert report.ok and report.omitted == 1
@@ -200,3 +207,26 @@ def test_party_records_across_cases(world):
     client.force_login(world.carol)
     page = client.get("/staff/parties/", {"q": party["id_number"]}).content.decode()
     assert first.number in page and second.number in page and "张无忌" not in page
+
+
+@pytest.mark.django_db
+def test_archive_is_refused_until_the_dossier_is_complete(world):
+    from sanxiang.cases.services import case_transition
+    from sanxiang.common.exceptions import EvidenceMissing
+    from sanxiang.dossier.checklist import missing
+
+    case = case_open(actor=world.alice, item=world.item, party=citizen_party(), title="擅自倾倒建筑垃圾",
+                     officers=[world.alice_officer, world.bob_officer], opened_on=TODAY - dt.timedelta(days=30))
+    case = walk(case, Cast(world.alice, world.carol, world.dave, world.erin), until="archive", documents=False)
+    gaps = {g.label for g in missing(case)}
+    assert {"立案审批表", "行政处罚事先告知书", "行政处罚决定书", "送达回证", "结案审批表"} <= gaps
+    assert "听证笔录" not in gaps  # no hearing was held: nothing required of it
+    with pytest.raises(EvidenceMissing) as err:
+        case_transition(case=case, action="archive", actor=world.alice, data={"archive_note": "卷1"})
+    assert err.value.code == "dossier_incomplete" and "立案审批表" in err.value.message
+    from sanxiang.cases.walkthrough import issue_dossier_documents
+
+    issue_dossier_documents(case, Cast(world.alice, world.carol, world.dave, world.erin))
+    assert missing(case) == []
+    assert case_transition(case=case, action="archive", actor=world.alice,
+                           data={"archive_note": "卷1"}).to_state == "archived"

@@ -1,0 +1,52 @@
+"""The documents panel of a case page (template documents/_case_documents.html): the documents
+issued, and an issue form for each kind the case's step allows this user to make."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sanxiang.documents import selectors
+from sanxiang.documents.kinds import KINDS
+from sanxiang.documents.services import available_kinds, kind_problem
+
+INPUT_TYPES = {"date": "date", "datetime": "datetime-local", "line": "text"}
+
+
+def _fields(kind, submitted, error) -> list[dict]:
+    out = []
+    for spec in kind.extra:
+        name = f"{kind.code}-{spec.name}"
+        out.append({
+            "spec": spec, "name": name, "input": INPUT_TYPES.get(spec.type, "text"),
+            "value": submitted.get(name, "") if submitted is not None else "",
+            "error": error.message if error is not None and getattr(error, "field", None) == spec.name else "",
+            "wide": spec.type in ("text", "qa", "items"),
+        })
+    return out
+
+
+def panel_context(request, case, *, error=None, open_kind=None, submitted=None, notice="") -> dict:
+    user = request.user
+    documents = selectors.case_documents(user, case)
+    replaced = {d.supersedes_id for d in documents if d.supersedes_id}
+    current = {}
+    for d in documents:
+        d.is_latest = d.pk not in replaced
+        if d.is_latest and KINDS.get(d.kind) and KINDS[d.kind].single:
+            current.setdefault(d.kind, d)
+        d.reissuable = d.is_latest and d.kind in KINDS and not KINDS[d.kind].single
+    forms = []
+    for kind in available_kinds(case, user):
+        mine = kind.code == open_kind
+        fields = _fields(kind, submitted if mine else None, error if mine else None)
+        placed = any(f["error"] for f in fields)
+        forms.append({"kind": kind, "fields": fields, "current": current.get(kind.code), "open": mine,
+                      "error": error.message if mine and error is not None and not placed else ""})
+    waiting = []
+    flow = case.flow.code
+    for kind in KINDS.values():
+        if flow in kind.steps and user.role in kind.roles and kind.code not in {f["kind"].code for f in forms}:
+            waiting.append({"kind": kind, "reason": kind_problem(case, kind) or ""})
+    return {"case": case, "documents": documents, "forms": forms, "waiting": waiting, "notice": notice,
+            "error": error if open_kind not in {f["kind"].code for f in forms} else None,
+            "now": timezone.localtime()}

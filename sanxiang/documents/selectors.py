@@ -1,0 +1,32 @@
+"""Reads of documents, scoped like the cases they belong to (denied by default)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sanxiang.cases.selectors import case_queryset
+from sanxiang.common.exceptions import NotFound
+from sanxiang.documents.kinds import KINDS
+from sanxiang.documents.models import Document
+
+_ORDER = {code: i for i, code in enumerate(KINDS)}
+
+
+def document_queryset(user) -> QuerySet[Document]:
+    """Documents of the cases the user may see."""
+    return Document.objects.filter(case__in=case_queryset(user)).select_related(
+        "case", "docx", "pdf", "issued_by", "supersedes")
+
+
+def case_documents(user, case) -> list[Document]:
+    """Every version of every document of the case, in flow order, newest version first."""
+    docs = list(document_queryset(user).filter(case=case))
+    docs.sort(key=lambda d: (_ORDER.get(d.kind, 99), d.number, -d.version))
+    return docs
+
+
+def document_get(user, pk: int) -> Document:
+    document = document_queryset(user).filter(pk=pk).first()
+    if document is None:
+        raise NotFound("文书不存在或无权查看")
+    return document
