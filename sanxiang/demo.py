@@ -730,6 +730,9 @@ def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flo
         for entry in entries:
             entry.basis = f"{LAW['cf']}第五十八条；{CITY}重大执法决定法制审核目录清单"
             record_save(entry, actor=ACTOR)
+        from sanxiang.registry.services import av_list_install
+
+        av_list_install(agency=agency, actor=ACTOR)  # 音像记录事项清单 (the brigade inherits it)
     return _AgencyCtx(agency=agency, users=users, officers=officers)
 
 
@@ -766,7 +769,10 @@ def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
 
 
 def _simple(case: Case, actor: User, spec: CaseSpec, facts: str, decided_on: dt.date, anchor: dt.date) -> Case:
+    from sanxiang.cases.walkthrough import attach_required_av
+
     basis = cite_text(case.item.penalty_basis)
+    attach_required_av(case, Cast(officer=actor, unit_head=None, reviewer=None, head=None), {})
     case_transition(case=case, action="decide_on_spot", actor=actor, data={
         "facts": facts, "decided_on": decided_on.isoformat(), "penalty_kinds": list(spec.kinds),
         "fine_amount": "" if spec.fine is None else str(spec.fine),
@@ -774,6 +780,9 @@ def _simple(case: Case, actor: User, spec: CaseSpec, facts: str, decided_on: dt.
         "statement": "当事人对违法事实无异议，未提出陈述申辩。",
     })
     if spec.until == "archived":
+        from sanxiang.documents.services import document_issue
+
+        document_issue(case=case, kind="on_spot_decision", actor=actor, extra={"place": "违法行为发生地"})
         paid = "当事人当场缴纳罚款，执法人员出具财政部门统一制发的专用票据（《行政处罚法》第六十八条）。" if spec.fine else \
             "当场交付处罚决定书，当事人已签收。"
         case_transition(case=case, action="file_with_agency", actor=actor, data={

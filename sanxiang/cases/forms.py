@@ -1,4 +1,10 @@
-"""Builds form widgets for a flow action from its field specs (the flow is the form's source)."""
+"""Form widgets for a flow action, built from its field specs: the flow is the form's source.
+
+No rule lives here. Values are converted and checked by the engine (`engine.clean_value`) and
+the guards; this module only renders what the flow asks for, reads a POST back into the shape
+the service expects, keeps what the user typed when the service refuses it, and puts the
+refusal next to the field it names.
+"""
 
 from __future__ import annotations
 
@@ -10,36 +16,66 @@ from sanxiang.cases.engine import ActionSpec, FieldSpec
 
 @dataclass
 class Widget:
+    """One field of an action form: its spec, its options, the value to show and its error."""
+
     spec: FieldSpec
     options: list[tuple[str, str]]
     value: object
+    error: str = ""
 
     @property
     def name(self) -> str:
         return self.spec.name
 
+    @property
+    def selected(self) -> list[str]:
+        """The chosen options as strings (multichoice), or the checked keys (checklist)."""
+        if isinstance(self.value, dict):
+            return [k for k, v in self.value.items() if v]
+        if isinstance(self.value, list | tuple):
+            return [str(v) for v in self.value]
+        return []
 
-def action_widgets(action: ActionSpec, case, submitted: dict | None = None) -> list[Widget]:
+
+def _officer_options(case) -> list[tuple[str, str]]:
     from sanxiang.registry.models import Officer
 
+    officers = Officer.objects.filter(agency_id__in=case.agency.descendant_ids()).exclude(
+        staff_type="auxiliary").order_by("name")
+    return [(str(o.pk), f"{o.name}（{o.certificate_no or '无执法证'}）") for o in officers]
+
+
+def field_options(spec: FieldSpec, case) -> list[tuple[str, str]]:
+    if spec.choices:
+        return [(str(v), str(label)) for v, label in rules.CHOICE_LISTS[spec.choices].choices]
+    if spec.type == "officer":
+        return _officer_options(case)
+    if spec.type == "checklist":
+        return list(rules.REVIEW_CHECKLIST)
+    return []
+
+
+def action_widgets(action: ActionSpec, case, submitted=None, error=None) -> list[Widget]:
+    """The widgets of `action`. With `submitted` (the refused POST), show what was typed; with
+    `error` (the refusal), attach its message to the field it names."""
     widgets = []
     for spec in action.fields:
-        options: list[tuple[str, str]] = []
-        if spec.choices:
-            options = list(rules.CHOICE_LISTS[spec.choices].choices)
-        elif spec.type == "officer":
-            options = [(str(o.pk), f"{o.name}（{o.certificate_no or '无执法证'}）") for o in Officer.objects.filter(
-                agency_id__in=case.agency.descendant_ids()).exclude(staff_type="auxiliary")]
-        elif spec.type == "checklist":
-            options = list(rules.REVIEW_CHECKLIST)
-        if submitted is not None and spec.type == "multichoice" and hasattr(submitted, "getlist"):
-            value = submitted.getlist(spec.name) or None
+        if submitted is not None:
+            value = submitted_values(action, submitted)[spec.name]
         else:
-            value = (submitted or {}).get(spec.name)
-        if value is None:
             value = _default(spec, case)
-        widgets.append(Widget(spec, options, value))
+        widget = Widget(spec, field_options(spec, case), value)
+        if error is not None and error.field == spec.name:
+            widget.error = error.message
+        widgets.append(widget)
     return widgets
+
+
+def unplaced_error(widgets: list[Widget], error) -> str:
+    """The refusal's message when it names no field of this form (shown at the form's top)."""
+    if error is None or any(w.error for w in widgets):
+        return ""
+    return error.message
 
 
 def _default(spec: FieldSpec, case):
@@ -48,6 +84,8 @@ def _default(spec: FieldSpec, case):
         return case.penalty_kinds or case.proposed_penalty_kinds
     if spec.name == "fine_amount":
         return case.fine_amount if case.fine_amount is not None else case.proposed_fine
+    if spec.type == "checklist":
+        return {}
     if hasattr(case, spec.name):
         return getattr(case, spec.name)
     return case.data.get(spec.name)
@@ -64,5 +102,35 @@ def submitted_values(action: ActionSpec, post) -> dict:
         elif spec.type == "bool":
             data[spec.name] = spec.name in post
         else:
-            data[spec.name] = post.get(spec.name)
+            data[spec.name] = post.get(spec.name, "")
     return data
+
+
+def describe_values(action: ActionSpec | None, data: dict, officer_names: dict[int, str]) -> list[tuple[str, str]]:
+    """What an event recorded, as (label, text) pairs for the case history."""
+    if action is None:
+        return []
+    out = []
+    for spec in action.fields:
+        value = data.get(spec.name)
+        if value in (None, "", [], {}):
+            continue
+        out.append((spec.label, _value_text(spec, value, officer_names)))
+    return out
+
+
+def _value_text(spec: FieldSpec, value, officer_names: dict[int, str]) -> str:
+    if spec.type == "bool":
+        return "是" if value else "否"
+    if spec.type == "money":
+        return str(value) if "元" in spec.label else f"{value}元"
+    if spec.type in {"choice", "multichoice"}:
+        labels = dict(field_options(spec, None))
+        values = value if isinstance(value, list) else [value]
+        return "、".join(labels.get(str(v), str(v)) for v in values)
+    if spec.type == "officer":
+        return officer_names.get(int(value), str(value)) if str(value).isdigit() else str(value)
+    if spec.type == "checklist" and isinstance(value, dict):
+        failed = [label for key, label in rules.REVIEW_CHECKLIST if not value.get(key)]
+        return "逐项审核均通过" if not failed else "未通过：" + "、".join(failed)
+    return str(value)

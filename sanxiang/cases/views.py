@@ -1,33 +1,48 @@
-"""Staff UI (执法办案): my cases, open a case, advance it, attach evidence, review, decide, publish.
+"""Staff UI (执法办案): my cases, open a case, advance it, attach evidence, release the publication.
 
 Views only translate HTTP to service calls; every rule lives in the services and the engine.
+Each page works as plain form posts (post, redirect, get). When htmx sends the post (header
+HX-Request), the view answers with the case panel alone, which htmx swaps in place; a refused
+post answers with the panel showing the refusal next to the field it names, and the values the
+user typed kept.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases import selectors
-from sanxiang.cases.choices import PartyKind
-from sanxiang.cases.engine import flow_spec
-from sanxiang.cases.forms import action_widgets, submitted_values
+from sanxiang.cases.choices import PartyKind, PenaltyKind
+from sanxiang.cases.engine import ActionSpec, FlowSpec, flow_spec
+from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
 from sanxiang.cases.rules import hearing_right, review_matches
-from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
-from sanxiang.common.exceptions import DomainError, NotFound
+from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
+from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
-from sanxiang.ledger.models import Entry
 from sanxiang.records.models import Evidence, EvidenceKind
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
+from sanxiang.supervision.selectors import case_access_log
+from sanxiang.supervision.services import ReasonRequired, access_record
+
+PARTY_FIELDS = ("kind", "name", "id_number", "uscc", "legal_representative", "address", "phone")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _case_or_404(user, pk):
@@ -37,104 +52,191 @@ def _case_or_404(user, pk):
         raise Http404(exc.message) from exc
 
 
+def _with_due_state(cases, on: dt.date) -> None:
+    for case in cases:
+        spec = flow_spec(case.flow)
+        case.overdue_reasons = case_is_overdue(case, on)
+        case.step_name = spec.step_name(case.state)
+        case.is_final = spec.is_final(case.state)
+        case.days_to_decision = (case.decision_due - on).days if case.decision_due and not case.decided_on else None
+
+
 @login_required
 def my_cases(request):
+    """我的工作台: what waits for me, what I handle, and publications waiting for release."""
     user = request.user
+    on = today()
     queue = list(selectors.work_queue(user)[:100])
-    mine = list(selectors.case_list(user, mine=True)[:200])
-    for case in {*queue, *mine}:
-        case.overdue_reasons = case_is_overdue(case)
-        case.step_name = flow_spec(case.flow).step_name(case.state)
+    is_officer = user.role == Role.OFFICER
+    mine = list(selectors.case_list(user, mine=is_officer)[:200])
+    _with_due_state([*queue, *mine], on)
     pending = []
     if user.role in PUBLISHER_ROLES or user.sees_all_agencies:
         visible = user.visible_agency_ids()
-        qs = Publication.objects.filter(status=PublicationStatus.PENDING).select_related("agency")
+        qs = Publication.objects.filter(status=PublicationStatus.PENDING).select_related("agency", "case")
         pending = list(qs if visible is None else qs.filter(agency_id__in=visible))
         for p in pending:
-            p.overdue = publication_is_overdue(p)
-    return render(request, "cases/my_cases.html", {"queue": queue, "mine": mine, "pending": pending,
-                                                   "can_open": user.role == Role.OFFICER})
+            p.overdue = publication_is_overdue(p, on)
+    return render(request, "cases/my_cases.html", {
+        "queue": queue, "mine": mine, "mine_title": "我承办的案件" if is_officer else ("全部案件" if user.sees_all_agencies else "本机关案件"),
+        "pending": pending, "can_open": is_officer, "can_publish": user.role in PUBLISHER_ROLES, "today": on,
+    })
+
+
+def _parse_opened_on(raw: str) -> dt.date | None:
+    if not raw:
+        return None
+    value = parse_date(raw)
+    if value is None:
+        raise ValidationFailed("立案日期须为有效日期（YYYY-MM-DD）", field="opened_on", code="date_invalid")
+    return value
 
 
 @login_required
 def case_new(request):
+    """立案登记: an officer registers a case on an item of the agency, with the party and officers."""
     user = request.user
     agency_ids = user.visible_agency_ids() or []
-    items = EnforcementItem.objects.filter(agency_id__in=agency_ids, kind="penalty", is_active=True)
-    officers = Officer.objects.filter(agency_id__in=agency_ids, certificate_no__isnull=False)
-    form = {"officers": [str(user.officer.pk)] if hasattr(user, "officer") else []}
+    items = EnforcementItem.objects.filter(agency_id__in=agency_ids, kind="penalty", is_active=True).order_by("code")
+    officers = Officer.objects.filter(agency_id__in=agency_ids, certificate_no__isnull=False).order_by("name")
+    own = getattr(user, "officer", None)
+    form = {"officers": [str(own.pk)] if own else [], "opened_on": today().isoformat(), "party_kind": "citizen"}
     error = None
     if request.method == "POST":
         post = request.POST
         form = {k: post.get(k, "") for k in post} | {"officers": post.getlist("officers")}
         try:
-            item = items.filter(pk=post.get("item") or 0).first()
+            item = items.filter(pk=post.get("item") if post.get("item", "").isdigit() else 0).first()
             if item is None:
-                raise DomainError("请选择执法事项", field="item", code="item_required")
-            party = {k: post.get(f"party_{k}", "").strip() for k in (
-                "kind", "name", "id_number", "uscc", "legal_representative", "address", "phone")}
+                raise ValidationFailed("请选择执法事项", field="item", code="item_required")
+            party = {k: post.get(f"party_{k}", "").strip() for k in PARTY_FIELDS}
             chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if v.isdigit()]))
             case = case_open(actor=user, item=item, party=party, officers=chosen, title=post.get("title", ""),
-                             source=post.get("source", ""), procedure=post.get("procedure", "general"))
+                             source=post.get("source", "").strip(), procedure=post.get("procedure", "general"),
+                             opened_on=_parse_opened_on(post.get("opened_on", "")))
             messages.success(request, f"已立案登记：{case.number}")
             return redirect("cases:detail", pk=case.pk)
         except DomainError as exc:
             error = exc
+    status = error.status if error else (403 if user.role != Role.OFFICER else 200)
     return render(request, "cases/case_new.html", {
         "items": items, "officers": officers, "form": form, "error": error, "party_kinds": PartyKind.choices,
-    })
+        # A service names party fields "party.name"; the inputs are "party_name".
+        "error_field": (error.field or "").replace(".", "_") if error else "",
+        "may_open": user.role == Role.OFFICER, "today": today(),
+    }, status=status)
 
 
-def _detail_context(request, case, *, error=None, open_action=None, submitted=None):
-    spec = flow_spec(case.flow)
-    actions = available_actions(case, request.user)
-    forms = [{"action": a, "widgets": action_widgets(a, case, submitted if a.code == open_action else None)}
-             for a in actions]
+def _progress(spec: FlowSpec, case, events) -> list[dict]:
+    """Every step of the flow in order: done, skipped (not needed for this case), current, to do."""
     order = list(spec.steps)
+    visited = {e.from_state for e in events} | {e.to_state for e in events}
     current = order.index(case.state) if case.state in order else len(order)
-    steps = [{"code": c, "name": spec.steps[c].name,
-              "status": "done" if i < current else ("current" if i == current else "todo")}
-             for i, c in enumerate(order)]
+    steps = []
+    for i, code in enumerate(order):
+        if i == current:
+            status = "current"
+        elif i < current:
+            status = "done" if code in visited else "skipped"
+        else:
+            status = "todo"
+        steps.append({"code": code, "name": spec.steps[code].name, "status": status})
+    if spec.is_final(case.state):
+        steps.append({"code": case.state, "name": spec.step_name(case.state), "status": "final"})
+    return steps
+
+
+def _actions_by_code(spec: FlowSpec) -> dict[str, ActionSpec]:
+    return {a.code: a for step in spec.steps.values() for a in step.actions.values()}
+
+
+def _detail_context(request, case, *, error=None, open_action=None, submitted=None, notice="",
+                    upload_error=None, upload_values=None, publish_error=None) -> dict:
+    user = request.user
+    on = today()
+    spec = flow_spec(case.flow)
+    forms = []
+    for i, action in enumerate(available_actions(case, user)):
+        mine = action.code == open_action
+        widgets = action_widgets(action, case, submitted if mine else None, error if mine else None)
+        forms.append({"action": action, "widgets": widgets, "error": unplaced_error(widgets, error) if mine else "",
+                      "open": mine or (open_action is None and i == 0)})
     events = list(case.events.select_related("actor"))
+    actions = _actions_by_code(spec)
+    officer_names = dict(Officer.objects.filter(agency_id__in=case.agency.descendant_ids()).values_list("pk", "name"))
+    for event in events:
+        event.details = describe_values(actions.get(event.action), event.data, officer_names)
+        event.from_name = spec.step_name(event.from_state) if event.from_state else ""
+        event.to_name = spec.step_name(event.to_state)
+        event.role_label = Role(event.actor_role).label if event.actor_role in Role.values else event.actor_role
     publications = list(case.publications.all())
     for p in publications:
-        p.overdue = publication_is_overdue(p)
+        p.overdue = publication_is_overdue(p, on)
+    own = getattr(user, "officer", None)
+    step = spec.steps.get(case.state)
+    waiting_for = "、".join(dict.fromkeys(
+        "本案承办人员" if a.assigned_only else (Role(r).label if r in Role.values else r)
+        for a in (step.actions.values() if step else ()) for r in a.roles))
+    evidence = list(case.evidence.select_related("file", "uploaded_by"))
+    for e in evidence:
+        e.step_name = spec.step_name(e.step)
     return {
-        "case": case, "spec": spec, "step_name": spec.step_name(case.state), "steps": steps, "forms": forms,
-        "error": error, "open_action": open_action, "events": events,
-        "evidence": case.evidence.select_related("file", "uploaded_by"),
-        "evidence_kinds": EvidenceKind.choices, "reviews": case.reviews.select_related("reviewer"),
-        "decision": getattr(case, "decision", None), "publications": publications,
-        "overdue": case_is_overdue(case), "review_matches": review_matches(case),
+        "case": case, "spec": spec, "step_name": spec.step_name(case.state), "is_final": spec.is_final(case.state),
+        "steps": _progress(spec, case, events), "forms": forms, "error": error,
+        "error_action": actions[open_action].name if open_action in actions else "",
+        "notice": notice, "events": events, "today": on,
+        "days_to_decision": (case.decision_due - on).days if case.decision_due and not case.decided_on else None,
+        "evidence": evidence, "waiting_for": waiting_for,
+        "evidence_kinds": EvidenceKind.choices, "upload_error": upload_error, "upload_values": upload_values or {},
+        "reviews": case.reviews.select_related("reviewer"),
+        "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,
+        "overdue": case_is_overdue(case, on), "review_matches": review_matches(case),
         "hearing_right": hearing_right(case) if case.proposed_penalty_kinds else None,
-        "can_upload": hasattr(request.user, "officer") and case.officers.filter(pk=request.user.officer.pk).exists()
-        and not spec.is_final(case.state),
-        "can_publish": request.user.role in PUBLISHER_ROLES,
-        "ledger_entries": Entry.objects.filter(index__in=[e.ledger_index for e in events if e.ledger_index is not None]),
+        "proposed_kinds": "、".join(PenaltyKind(k).label for k in case.proposed_penalty_kinds if k in PenaltyKind.values),
+        "officers": list(case.assignments.select_related("officer").order_by("-is_lead", "pk")),
+        "can_upload": own is not None and case.officers.filter(pk=own.pk).exists() and not spec.is_final(case.state),
+        "can_publish": user.role in PUBLISHER_ROLES,
+        "access_log": list(case_access_log(case)[:50]),
     }
+
+
+def _render_case(request, case, *, status: int = 200, **kwargs):
+    template = "cases/_case_panel.html" if _is_htmx(request) else "cases/case_detail.html"
+    return render(request, template, _detail_context(request, case, **kwargs), status=status)
+
+
+def _done(request, pk: int, notice: str):
+    """After a successful post: the fresh panel for htmx, else redirect (post/redirect/get)."""
+    if _is_htmx(request):
+        return _render_case(request, _case_or_404(request.user, pk), notice=notice)
+    messages.success(request, notice)
+    return redirect("cases:detail", pk=pk)
 
 
 @login_required
 def case_detail(request, pk):
+    """The case page. Opening it is a look at the case record: logged (调阅监督) before it shows."""
     case = _case_or_404(request.user, pk)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
+    try:
+        access_record(actor=request.user, case=case, target=case, label=f"案件 {case.number}",
+                      reason=request.GET.get("reason", ""))
+    except ReasonRequired as exc:
+        return render(request, "supervision/reason.html", {"case": case, "error": exc}, status=exc.status)
+    return _render_case(request, case)
 
 
 @login_required
 @require_POST
 def case_action(request, pk, action):
+    """Perform one action of the case's flow with the fields the flow declares for it."""
     case = _case_or_404(request.user, pk)
-    spec = flow_spec(case.flow)
-    step = spec.steps.get(case.state)
-    act = step.actions.get(action) if step else None
+    act = _actions_by_code(flow_spec(case.flow)).get(action)
     data = submitted_values(act, request.POST) if act else {}
     try:
         event = case_transition(case=case, action=action, actor=request.user, data=data)
     except DomainError as exc:
-        context = _detail_context(request, case, error=exc, open_action=action, submitted=request.POST)
-        return render(request, "cases/case_detail.html", context, status=exc.status)
-    messages.success(request, f"已办理“{event.action_name}”，日志序号 {event.ledger_index}")
-    return redirect("cases:detail", pk=case.pk)
+        return _render_case(request, case, status=exc.status, error=exc, open_action=action, submitted=request.POST)
+    return _done(request, case.pk, f"已办理“{event.action_name}”，日志序号 #{event.ledger_index}")
 
 
 @csrf_exempt
@@ -154,10 +256,9 @@ def _evidence_upload(request, pk):
     try:
         evidence = evidence_attach(case=case, actor=request.user, uploaded=request.FILES.get("file"),
                                    kind=request.POST.get("kind", ""), description=request.POST.get("description", ""))
-        messages.success(request, f"已上传证据：{evidence.original_name}（SHA-256 {evidence.file.sha256[:16]}…）")
     except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("cases:detail", pk=pk)
+        return _render_case(request, case, status=exc.status, upload_error=exc, upload_values=request.POST)
+    return _done(request, case.pk, f"已上传证据：{evidence.original_name}（SHA-256 {evidence.file.sha256[:16]}…）")
 
 
 @login_required
@@ -171,15 +272,33 @@ def evidence_download(request, pk, evidence_id):
                         content_type=evidence.content_type or "application/octet-stream")
 
 
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
 @login_required
 @require_POST
 def publication_release(request, publication_id):
-    publication = Publication.objects.filter(pk=publication_id).first()
+    """公示审核: release the redacted decision to the portal (heads and legal reviewers)."""
+    visible = request.user.visible_agency_ids()
+    qs = Publication.objects.all() if visible is None else Publication.objects.filter(agency_id__in=visible)
+    publication = qs.filter(pk=publication_id).first()
     if publication is None:
-        raise Http404("公示不存在")
+        raise Http404("公示信息不存在或无权查看")
     try:
         publication = publication_publish(publication=publication, actor=request.user)
-        messages.success(request, f"已公示：{publication.decision_number}，日志序号 {publication.ledger_index}")
     except DomainError as exc:
+        if _is_htmx(request):
+            case = _case_or_404(request.user, publication.case_id)
+            return _render_case(request, case, status=exc.status, publish_error=exc)
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "cases:my_cases")
+        return redirect(_safe_next(request) or "cases:my_cases")
+    notice = f"已公示：{publication.decision_number}，日志序号 #{publication.ledger_index}"
+    if _is_htmx(request):
+        return _done(request, publication.case_id, notice)
+    messages.success(request, notice)
+    return redirect(_safe_next(request) or "cases:my_cases")

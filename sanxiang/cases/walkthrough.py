@@ -99,6 +99,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
         action, actor, data = plan[case.state]
         if documents and case.state == "archive":
             issue_dossier_documents(case, cast)
+        attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
     raise RuntimeError(f"case {case.number} did not reach {until}")
 
@@ -140,3 +141,23 @@ def gap_kinds(case: Case, step_code: str) -> list[str]:
                 if "document" in need:
                     return list(need["document"]) if isinstance(need["document"], list) else [need["document"]]
     return []
+
+
+# A few bytes with an ISO-BMFF (MP4) header: stands in for body-camera footage in demo and tests.
+SAMPLE_VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 1024
+
+
+def attach_required_av(case: Case, cast: Cast, data: dict):
+    """When the agency's audio-video list covers the current step, attach a recording first."""
+    from django.core.files.base import ContentFile
+
+    from sanxiang.cases.rules import av_requirements
+    from sanxiang.records.services import evidence_attach
+
+    required = av_requirements(case, case.state, data)
+    if not required or case.evidence.filter(step=case.state, kind__in=["video", "audio"]).exists():
+        return None
+    name = f"执法记录仪-{case.state}.mp4"
+    return evidence_attach(case=case, actor=cast.officer, uploaded=ContentFile(SAMPLE_VIDEO + case.number.encode(),
+                                                                               name=name),
+                           kind="video", description=f"{required[0].name}音像记录")

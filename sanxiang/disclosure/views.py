@@ -1,6 +1,7 @@
 """Public portal (执法公示): agencies, officer directory, item list, flows, decisions with proofs.
 
-Reads only publications and the public registry columns; never case rows.
+Reads only publications and the public registry columns; never case rows. The flowchart is
+drawn from the same flow definition the engine runs.
 """
 
 from __future__ import annotations
@@ -9,18 +10,87 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from sanxiang.cases.engine import flow_spec
+from sanxiang.accounts.models import Role
+from sanxiang.cases.engine import FlowSpec, flow_spec
+from sanxiang.common.exceptions import DomainError
 from sanxiang.disclosure import selectors
 from sanxiang.guidance.services import find_article
 from sanxiang.ledger.services import ledger_size
 from sanxiang.registry import selectors as registry
-from sanxiang.registry.choices import ActionKind
+from sanxiang.registry.choices import ActionKind, OfficerStatus
 from sanxiang.registry.models import Agency, EnforcementItem, Flow
+from sanxiang.registry.params import param_int
+
+# How the portal words the route conditions and guards a flow names (the engine's registries in
+# cases.rules hold the code; these are the public sentences). Unknown names show as they are.
+CONDITION_TEXT = {
+    "hearing_requested": "当事人申请听证的",
+    "review_required": "属于重大执法决定法制审核目录的",
+    "opinion_agree": "审核意见为同意的",
+    "opinion_correct": "审核意见为建议纠正的",
+    "opinion_return": "审核意见为退回补充调查的",
+    "opinion_transfer": "审核意见为建议移送司法机关的",
+}
+GUARD_TEXT = {
+    "officers_qualified": "执法人员不少于法定人数，均持有效执法证（第四十二条）",
+    "party_valid": "当事人身份信息完整有效",
+    "fine_matches_kinds": "罚款金额与处罚种类一致",
+    "hearing_right_if_requested": "申请听证的，须属于听证范围（第六十三条）",
+    "hearing_host_independent": "听证由非本案调查人员主持（第六十四条）",
+    "hearing_notified_in_time": "在举行听证的法定期限前通知当事人（第六十四条）",
+    "reviewer_independent": "法制审核人员不得为本案承办人员",
+    "review_passed": "属于审核目录的，须经法制审核且审核通过（第五十八条）",
+    "checklist_supports_opinion": "逐项审核，未通过的不得出具同意意见",
+    "hearing_period_elapsed": "享有听证权利的，听证申请期届满方可决定（第六十四条）",
+    "not_heavier_than_notified": "不得超出事先告知的处罚（第四十四条、第四十五条）",
+    "simple_procedure_limits": "简易程序仅限警告和法定限额内罚款（第五十一条）",
+    "electronic_service_consent": "电子送达须经当事人同意（第六十一条）",
+    "not_in_future": "日期不得晚于办理当日",
+}
+UNIT_TEXT = {"working_days": "个工作日", "days": "日"}
+
+
+def _role_text(roles) -> str:
+    return "、".join(Role(r).label if r in Role.values else r for r in roles)
+
+
+def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
+    """The steps of a flow for the public: who acts, what they must record, what is checked,
+    where the case goes next, and the period that applies (in force for `agency`)."""
+    steps = []
+    for step in spec.steps.values():
+        due = ""
+        if step.due:
+            try:
+                due = f"期限 {param_int(step.due['param'], agency)}{UNIT_TEXT.get(step.due['unit'], '')}"
+            except DomainError:
+                due = ""
+        actions = []
+        for action in step.actions.values():
+            routes = []
+            for route in action.routes:
+                target = spec.step_name(route.to)
+                routes.append(f"{CONDITION_TEXT.get(route.when, route.when)}，转入“{target}”" if route.when
+                              else (f"其他情形转入“{target}”" if routes else f"转入“{target}”"))
+            actions.append({
+                "name": action.name, "roles": _role_text(action.roles),
+                "fields": [f.label for f in action.fields if f.required],
+                "checks": [GUARD_TEXT.get(g, g) for g in action.guards],
+                "routes": routes,
+            })
+        steps.append({"code": step.code, "name": step.name, "due": due, "actions": actions})
+    return steps
 
 
 def home(request):
     return render(request, "portal/home.html", {
         "latest": selectors.published()[:10], "agencies": registry.public_agencies(), "ledger_size": ledger_size(),
+        "stats": {
+            "agencies": registry.public_agencies().count(),
+            "officers": registry.public_officers().count(),
+            "items": registry.public_items().count(),
+            "decisions": selectors.published().count(),
+        },
     })
 
 
@@ -36,26 +106,48 @@ def agency_detail(request, code):
         "agency": agency, "items": registry.public_items(agency_code=code),
         "catalogue": agency.review_catalogue.all(),
         "officer_count": registry.public_officers(agency_code=code).count(),
+        "decisions": selectors.published(agency_code=code)[:10],
     })
 
 
+def _certificate_status(officer, today) -> tuple[bool, str]:
+    """(valid?, why not) in public words: 有效, 已过期, 未生效, 暂扣, 注销/吊销."""
+    if officer.status != OfficerStatus.ACTIVE:
+        return False, officer.get_status_display()
+    if officer.valid_to and officer.valid_to < today:
+        return False, "已过期"
+    if officer.valid_from and officer.valid_from > today:
+        return False, "尚未生效"
+    return registry.officer_public_status(officer, today) == "有效", ""
+
+
 def officer_search(request):
+    """执法人员查询 by name or certificate number. Only public columns leave this view: never the
+    ID number or the phone."""
     query = request.GET.get("q", "").strip()
-    officers = list(registry.public_officers(query=query, agency_code=request.GET.get("agency", ""))[:200])
+    agency_code = request.GET.get("agency", "")
+    searched = bool(query or agency_code)
+    officers = list(registry.public_officers(query=query, agency_code=agency_code)[:200]) if searched else []
     today = timezone.localdate()
-    rows = [{
-        "name": o.name, "agency": o.agency.name, "certificate_no": o.certificate_no,
-        "kinds": "、".join(ActionKind(k).label for k in o.enforcement_kinds if k in ActionKind.values),
-        "area": o.enforcement_area, "valid_from": o.valid_from, "valid_to": o.valid_to,
-        "status": registry.officer_public_status(o, today), "status_text": o.get_status_display(),
-    } for o in officers]
-    return render(request, "portal/officers.html", {"rows": rows, "q": query, "searched": "q" in request.GET})
+    rows = []
+    for o in officers:
+        valid, why = _certificate_status(o, today)
+        rows.append({
+            "name": o.name, "agency": o.agency.name, "certificate_no": o.certificate_no,
+            "kinds": "、".join(ActionKind(k).label for k in o.enforcement_kinds if k in ActionKind.values),
+            "area": o.enforcement_area, "valid_from": o.valid_from, "valid_to": o.valid_to,
+            "valid": valid, "why": why,
+        })
+    return render(request, "portal/officers.html", {
+        "rows": rows, "q": query, "agency": agency_code, "searched": searched,
+        "agencies": registry.public_agencies(),
+    })
 
 
 def item_list(request):
     items = registry.public_items(agency_code=request.GET.get("agency", ""), kind=request.GET.get("kind", ""))
-    return render(request, "portal/items.html", {"items": items, "kinds": ActionKind.choices,
-                                                 "agencies": registry.public_agencies()})
+    return render(request, "portal/items.html", {"items": items.order_by("agency__code", "code"),
+                                                 "kinds": ActionKind.choices, "agencies": registry.public_agencies()})
 
 
 def _with_articles(refs):
@@ -70,9 +162,10 @@ def item_detail(request, pk):
     item = EnforcementItem.objects.select_related("agency", "flow").filter(pk=pk, is_active=True).first()
     if item is None:
         raise Http404("事项不存在")
+    spec = flow_spec(item.flow)
     return render(request, "portal/item.html", {
         "item": item, "basis": _with_articles(item.legal_basis), "penalty_basis": _with_articles(item.penalty_basis),
-        "spec": flow_spec(item.flow),
+        "spec": spec, "chart": flow_chart(spec, item.agency), "flow_basis": item.flow.definition.get("basis", ""),
     })
 
 
@@ -80,15 +173,17 @@ def flow_detail(request, code):
     flow = Flow.objects.filter(code=code).first()
     if flow is None:
         raise Http404("流程不存在")
-    return render(request, "portal/flow.html", {"flow": flow, "spec": flow_spec(flow),
+    spec = flow_spec(flow)
+    return render(request, "portal/flow.html", {"flow": flow, "spec": spec, "chart": flow_chart(spec),
                                                 "basis": flow.definition.get("basis", "")})
 
 
 def decision_list(request):
     query = request.GET.get("q", "").strip()
+    agency_code = request.GET.get("agency", "")
     return render(request, "portal/decisions.html", {
-        "publications": selectors.published(query=query, agency_code=request.GET.get("agency", ""))[:200],
-        "q": query, "agencies": registry.public_agencies(),
+        "publications": selectors.published(query=query, agency_code=agency_code)[:200],
+        "q": query, "agency": agency_code, "agencies": registry.public_agencies(),
     })
 
 

@@ -94,3 +94,20 @@ def test_supervisor_filters_and_other_roles_are_refused(world):
     assert page.status_code == 200 and "核对" in page.content.decode()
     client.force_login(world.alice)
     assert client.get("/staff/supervision/access-log/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_case_page_logs_the_look_and_shows_who_looked(world):
+    case = new_case(world)
+    client = Client()
+    client.force_login(world.bob)
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "调阅记录" in page and "案件 " + case.number in page
+    assert AccessLog.objects.filter(case=case, actor=world.bob, action="view").count() == 1
+    record_save(Parameter(agency=world.agency, key="access_reason_required", value=1, unit="是/否",
+                          label="须填写调阅事由", source="本机关调阅监督规定"), actor="admin")
+    response = client.get(f"/staff/cases/{case.pk}/")
+    assert response.status_code == 428 and "调阅事由" in response.content.decode()
+    assert AccessLog.objects.filter(case=case).count() == 1
+    response = client.get(f"/staff/cases/{case.pk}/", {"reason": "办理本案"})
+    assert response.status_code == 200 and "办理本案" in response.content.decode()
