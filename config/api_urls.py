@@ -1,6 +1,6 @@
 """REST API (OpenAPI schema at /api/schema/). Session or token auth: POST /api/auth/token/."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from sanxiang.cases import api as cases_api
@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<int:pk>/document-kinds/", documents_api.CaseDocumentKindsApi.as_view(),
          name="api-case-document-kinds"),
     path("documents/<int:pk>/<slug:fmt>/", documents_api.DocumentFileApi.as_view(), name="api-document-file"),
+    path("evidence/", include("sanxiang.records.api_urls")),
     path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
     path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),

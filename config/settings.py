@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from sanxiang.common.env import env_bool, env_int, env_list, env_str, secret_from_file
+from sanxiang.records.storage_url import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SANXIANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -38,9 +39,11 @@ INSTALLED_APPS = [
     "sanxiang.guidance",
     "sanxiang.cases",
     "sanxiang.records",
+    "sanxiang.documents",
     "sanxiang.reviews",
     "sanxiang.disclosure",
     "sanxiang.supervision",
+    "sanxiang.dossier",
 ]
 
 MIDDLEWARE = [
@@ -109,16 +112,25 @@ STATICFILES_DIRS = []
 _htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _htmx_dist.is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _htmx_dist))
-MEDIA_ROOT = Path(env_str("STORAGE_URL", "").removeprefix("file://") or VAR_DIR / "media")
+# Evidence store, chosen by STORAGE_URL (see sanxiang/records/storage_url.py): unset → var/media/;
+# file:///path → that directory; s3://bucket?endpoint_url=…&region=…&object_lock=1 → S3-compatible
+# object storage through django-storages (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "default": storage_from_url(env_str("STORAGE_URL"), default_location=VAR_DIR / "media"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+MEDIA_ROOT = Path(STORAGES["default"]["OPTIONS"]["location"]) if STORAGES["default"]["BACKEND"].endswith(
+    "FileSystemStorage") else VAR_DIR / "media"
+# Chunked uploads in progress. Empty: next to a local store (same filesystem, so finishing an upload
+# is a rename), else var/uploads/. Unfinished uploads idle this long are removed by cleanup_uploads.
+EVIDENCE_UPLOAD_DIR = env_str("EVIDENCE_UPLOAD_DIR")
+EVIDENCE_UPLOAD_EXPIRY_HOURS = env_int("EVIDENCE_UPLOAD_EXPIRY_HOURS", 72)
 WHITENOISE_USE_FINDERS = True
 # Uploads larger than this go to a temporary file while being hashed, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Evidence larger than this is listed in an exported dossier by hash only.
+DOSSIER_EMBED_MAX_BYTES = env_int("DOSSIER_EMBED_MAX_BYTES", 512 * 1024 * 1024)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024 * 1024)
 
 # --- Ledger ---------------------------------------------------------------------------------

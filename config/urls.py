@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("staff/documents/", include("sanxiang.documents.urls")),
+    path("staff/records/", include("sanxiang.records.urls")),
     path("staff/", include("sanxiang.dossier.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),

@@ -13,8 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,6 +31,7 @@ from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
+from sanxiang.records.selectors import evidence_visible_to
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
@@ -177,7 +177,7 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
     waiting_for = "、".join(dict.fromkeys(
         "本案承办人员" if a.assigned_only else (Role(r).label if r in Role.values else r)
         for a in (step.actions.values() if step else ()) for r in a.roles))
-    evidence = list(case.evidence.select_related("file", "uploaded_by"))
+    evidence = list(evidence_visible_to(user, case).select_related("file", "uploaded_by"))
     for e in evidence:
         e.step_name = spec.step_name(e.step)
     return {
@@ -263,13 +263,14 @@ def _evidence_upload(request, pk):
 
 @login_required
 def evidence_download(request, pk, evidence_id):
+    """Kept for old links: the records app streams the file after the visibility check and the
+    access log (调阅监督)."""
+    from sanxiang.records.views import evidence_download as records_download
+
     case = _case_or_404(request.user, pk)
-    evidence = Evidence.objects.select_related("file").filter(case=case, pk=evidence_id).first()
-    if evidence is None:
+    if not Evidence.objects.filter(case=case, pk=evidence_id).exists():
         raise Http404("证据不存在")
-    handle = default_storage.open(evidence.file.storage_name, "rb")
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return records_download(request, evidence_id)
 
 
 def _safe_next(request) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -24,13 +26,23 @@ class StoredFile(Recorded):
     size = models.BigIntegerField("字节数")
     storage_name = models.CharField("存储路径", max_length=200)
     created_at = models.DateTimeField("首次存储时间", auto_now_add=True)
+    ledger_index = models.BigIntegerField("日志序号", null=True, blank=True, editable=False,
+                                          help_text="首次记录该文件的日志条目")
 
     class Meta:
         verbose_name = verbose_name_plural = "存储文件"
 
+    def __str__(self) -> str:
+        return f"{self.sha256[:16]}…（{self.size} 字节）"
+
 
 class Evidence(Recorded):
-    """A piece of evidence attached to a case at a step."""
+    """A piece of evidence attached to a case at a step, with who captured it where and when.
+
+    Never edited or deleted: a correction is a new row whose `supersedes` points at this one.
+    Evidence flagged secret, trade secret or privacy is seen only by the people listed in
+    `records.selectors.may_see_restricted`.
+    """
 
     case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="evidence")
     step = models.CharField("环节", max_length=40)
@@ -44,6 +56,14 @@ class Evidence(Recorded):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     supersedes = models.ForeignKey("self", verbose_name="更正的证据", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="superseded_by")
+    device_no = models.CharField("设备编号", max_length=60, blank=True, help_text="如执法记录仪编号")
+    location = models.CharField("采集地点", max_length=200, blank=True)
+    officer = models.ForeignKey("registry.Officer", verbose_name="采集人员", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    secret = models.BooleanField("涉及国家秘密", default=False)
+    trade_secret = models.BooleanField("涉及商业秘密", default=False)
+    privacy = models.BooleanField("涉及个人隐私", default=False)
+    ledger_index = models.BigIntegerField("日志序号", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "证据"
@@ -51,3 +71,65 @@ class Evidence(Recorded):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.secret or self.trade_secret or self.privacy
+
+    def restriction_labels(self) -> list[str]:
+        return [label for flag, label in (("secret", "国家秘密"), ("trade_secret", "商业秘密"), ("privacy", "个人隐私"))
+                if getattr(self, flag)]
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVING = "receiving", "接收中"
+    COMPLETE = "complete", "已完成"
+    REJECTED = "rejected", "已拒绝"
+    CANCELLED = "cancelled", "已取消"
+    EXPIRED = "expired", "已过期"
+
+
+class UploadSession(models.Model):
+    """A resumable (chunked) upload in progress: the bytes so far sit in a temporary file.
+
+    Transient, hence not Recorded and never in the ledger: nothing is evidence until the last
+    byte arrived, the hash and type checks passed and `records.chunked.upload_finalize` wrote
+    the StoredFile, the Evidence and their ledger entry in one transaction. `received` is the
+    offset the next chunk must start at.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT,
+                             related_name="upload_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                   related_name="+")
+    filename = models.CharField("文件名", max_length=200)
+    size = models.BigIntegerField("文件大小（字节）")
+    kind = models.CharField("证据类型", max_length=20, choices=EvidenceKind.choices)
+    content_type = models.CharField("声明的MIME类型", max_length=100, blank=True)
+    detected_type = models.CharField("识别的MIME类型", max_length=100, blank=True)
+    sha256_expected = models.CharField("客户端声明的SHA-256", max_length=64, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    metadata = models.JSONField("证据信息", default=dict, blank=True)
+    received = models.BigIntegerField("已接收字节", default=0)
+    status = models.CharField("状态", max_length=20, choices=UploadStatus.choices, default=UploadStatus.RECEIVING,
+                              db_index=True)
+    error = models.CharField("拒绝原因", max_length=300, blank=True)
+    evidence = models.ForeignKey(Evidence, verbose_name="证据", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最近活动时间", auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分片上传"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="upload_received_within_size",
+                condition=models.Q(received__gte=0) & models.Q(received__lte=models.F("size")),
+                violation_error_message="已接收字节数不能超过文件大小",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.received}/{self.size}）"

@@ -122,12 +122,12 @@ def test_general_case_from_filing_to_public_proof(live_server, tx_world, browser
         expect(page.locator("#case-state")).to_have_text("立案")
         case = Case.objects.get()
         expect(page.locator(".messages")).to_contain_text(case.number)
-        # evidence, uploaded through htmx with the hashing upload handler
-        page.set_input_files("#upload-file", files=[{"name": "现场照片.jpg", "mimeType": "image/jpeg",
-                                                     "buffer": b"\xff\xd8\xff\xe0 scene photo"}])
-        page.select_option("#upload-kind", "photo")
-        page.fill("#upload-description", "现场照片，拍摄于幸福路")
-        page.click("#upload-form button[type=submit]")
+        # evidence, through the resumable chunked uploader (SHA-256 computed while streaming)
+        page.set_input_files("#cu-file", files=[{"name": "现场照片.jpg", "mimeType": "image/jpeg",
+                                                 "buffer": b"\xff\xd8\xff\xe0 scene photo"}])
+        page.select_option("#cu-kind", "photo")
+        page.fill("#cu-description", "现场照片，拍摄于幸福路")
+        page.click("#chunked-upload button[type=submit]")
         expect(page.locator("#evidence")).to_contain_text("现场照片.jpg")
         shot(page, "03-case-opened")
 

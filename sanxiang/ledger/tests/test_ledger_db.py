@@ -214,7 +214,7 @@ class TestVerifyLedger:
 
         case = case_open(actor=world.alice, item=world.item, party=citizen_party(), title="倾倒",
                          officers=[world.alice_officer, world.bob_officer])
-        evidence = evidence_attach(case=case, actor=world.alice, uploaded=ContentFile(b"photo", name="p.jpg"),
+        evidence = evidence_attach(case=case, actor=world.alice, uploaded=ContentFile(b"\xff\xd8\xff\xe0photo", name="p.jpg"),
                                    kind="photo")
         assert verify_all().ok
         with open(default_storage.path(evidence.file.storage_name), "wb") as handle:
