@@ -7,22 +7,15 @@ Screenshots of the key steps go to var/screenshots/ (gitignored) for a human to 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
-# ORM calls the test makes between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+from tests.browser.helpers import HAVE_CHROMIUM, Session, act, launched_chromium, shot
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian's Chromium is not installed"),
 ]
 
 
@@ -36,55 +29,8 @@ def tx_world(transactional_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-class Session:
-    """One browser context per persona, so nobody has to log out between steps."""
-
-    def __init__(self, browser, base_url: str):
-        self.browser = browser
-        self.base = base_url
-        self.contexts = []
-
-    def page(self, username: str | None = None):
-        context = self.browser.new_context(base_url=self.base, locale="zh-CN", viewport={"width": 1360, "height": 900})
-        self.contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        if username:
-            page.goto("/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", "pass12345")
-            page.click("button[type=submit]")
-            page.wait_for_url("**/staff/")
-        return page
-
-    def close(self):
-        for context in self.contexts:
-            context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def act(page, action: str, fill: dict[str, str] | None = None, *, check: tuple[str, ...] = ()):
-    """Fill the form of one flow action on the case page and submit it (htmx swaps the panel)."""
-    form = page.locator(f'form[data-action="{action}"]')
-    for name, value in (fill or {}).items():
-        form.locator(f'[name="{name}"]').fill(value)
-    for selector in check:
-        form.locator(selector).check()
-    form.locator("button[type=submit]").click()
 
 
 def test_general_case_from_filing_to_public_proof(live_server, tx_world, browser):
