@@ -1,5 +1,7 @@
 """`sanxiang verify_ledger`: recompute the tree, check signatures, rows and content."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from sanxiang.ledger.verification import verify_all
@@ -10,9 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--tree-only", action="store_true", help="只校验日志与检查点，不核对业务数据和文件")
+        parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+                            help="重算默克尔树时并行的进程数（默认为 CPU 核数，最多 4；1 为单进程）")
 
-    def handle(self, *args, tree_only=False, **options):
-        report = verify_all(rows=not tree_only, content=not tree_only)
+    def handle(self, *args, tree_only=False, jobs=1, **options):
+        report = verify_all(rows=not tree_only, content=not tree_only, jobs=max(jobs, 1))
         self.stdout.write(f"日志条目 {report.size} 条，检查点 {report.checkpoints} 个，"
                           f"业务数据 {report.rows} 行，文件 {report.files} 个")
         if report.ok:
