@@ -9,6 +9,22 @@ import uuid
 from decimal import Decimal
 
 
+def _default(value):
+    """JSON for the non-JSON values rows hold (called by json only for those, so no tree walk)."""
+    if isinstance(value, Decimal):
+        # Normalised so that 5000 and 5000.00 hash the same.
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot hash a value of type {type(value).__name__}")
+
+
 def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -27,7 +43,13 @@ def _plain(value):
 
 
 def canonical_bytes(obj) -> bytes:
-    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Sorted-key compact UTF-8 JSON. Keys must be strings (they are, for every row and body)."""
+    try:
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    except TypeError:
+        # Non-string keys (or another exotic value): the slow, explicit conversion.
+        text = json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
