@@ -98,6 +98,16 @@ def agency_list(request):
     return render(request, "portal/agencies.html", {"agencies": registry.public_agencies()})
 
 
+def _av_list(agency) -> list:
+    """The 音像记录事项清单 in force for the agency: its own entries and its parents' (the engine
+    enforces exactly these, see cases.rules.av_requirements)."""
+    rows, current = [], agency
+    while current is not None:
+        rows.extend(registry.public_av_list(agency_code=current.code))
+        current = current.parent
+    return rows
+
+
 def agency_detail(request, code):
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
@@ -105,6 +115,7 @@ def agency_detail(request, code):
     return render(request, "portal/agency.html", {
         "agency": agency, "items": registry.public_items(agency_code=code),
         "catalogue": agency.review_catalogue.all(),
+        "av_list": _av_list(agency),
         "officer_count": registry.public_officers(agency_code=code).count(),
         "decisions": selectors.published(agency_code=code)[:10],
     })

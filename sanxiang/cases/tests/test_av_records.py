@@ -83,3 +83,12 @@ def test_api_reports_missing_record_in_the_error_format(world):
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "av_record_missing"
     assert response.json()["error"]["rule"] == "音像记录事项清单"
+
+
+@pytest.mark.django_db
+def test_portal_publishes_the_list_the_engine_enforces(world):
+    from django.test import Client
+
+    av_list_install(agency=world.agency)
+    page = Client().get(f"/agencies/{world.agency.code}/").content.decode()
+    assert "音像记录事项清单" in page and "留置送达、公告送达" in page and "听证" in page
