@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "sanxiang.cases"
     verbose_name = "案件办理"
+
+    def ready(self):
+        # Registers this app's rules with the flow engine (cases.engine owns the registries).
+        from sanxiang.cases import guards  # noqa: F401

@@ -5,10 +5,16 @@ lists actions with the roles allowed, the fields required, named guards, named e
 routes to the next step. Guards, route conditions and effects are looked up by name in the
 registries below, so a flow can only name rules the engine actually enforces, and the portal
 draws the flowchart from the same definition.
+
+The engine owns the registries; apps register their rules from `AppConfig.ready()` with the
+decorators `guard`, `condition` and `effect` (and `choice_list`, `checklist`), each with the Chinese
+sentence the portal prints and the article it enforces. The engine imports no app.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +25,87 @@ FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "office
 
 class FlowDefinitionError(ValueError):
     """The flow definition is malformed or names an unknown guard, condition or effect."""
+
+
+# --- the registries ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named guard, route condition or effect: the code and the sentence the public reads."""
+
+    name: str
+    func: Callable
+    label: str
+    rule: str = ""
+
+    def __call__(self, ctx):
+        return self.func(ctx)
+
+    @property
+    def text(self) -> str:
+        """The sentence with its legal basis, as the portal flowchart prints it."""
+        return f"{self.label}（{self.rule}）" if self.rule and self.rule not in self.label else self.label
+
+
+GUARDS: dict[str, Rule] = {}
+CONDITIONS: dict[str, Rule] = {}
+EFFECTS: dict[str, Rule] = {}
+CHOICE_LISTS: dict[str, type] = {}
+# name -> callable(agency or None) -> list of (key, label): the items a checklist field asks for.
+CHECKLISTS: dict[str, Callable] = {}
+
+
+def _register(registry: dict, kind: str, name: str, label: str, rule: str):
+    def decorator(func):
+        existing = registry.get(name)
+        if existing is not None and existing.func is not func:
+            # Same module imported twice under two names would silently shadow a rule.
+            if (existing.func.__module__, existing.func.__qualname__) != (func.__module__, func.__qualname__):
+                raise FlowDefinitionError(f"{kind}“{name}”重复注册")
+        registry[name] = Rule(name, func, label, rule)
+        return func
+    return decorator
+
+
+def guard(name: str, *, label: str, rule: str = ""):
+    """Register a guard: it raises a DomainError when the transition would break `rule`."""
+    return _register(GUARDS, "校验规则", name, label, rule)
+
+
+def condition(name: str, *, label: str):
+    """Register a route condition: true when the route applies (label reads “…的”)."""
+    return _register(CONDITIONS, "条件", name, label, "")
+
+
+def effect(name: str, *, label: str, rule: str = ""):
+    """Register an effect: what the transition does beyond moving the case."""
+    return _register(EFFECTS, "处理", name, label, rule)
+
+
+def choice_list(name: str, choices: type) -> None:
+    CHOICE_LISTS[name] = choices
+
+
+def checklist(name: str):
+    def decorator(func):
+        CHECKLISTS[name] = func
+        return func
+    return decorator
+
+
+@dataclass
+class Context:
+    """What a guard, condition or effect sees of one transition."""
+
+    case: object
+    action: object
+    values: dict
+    actor: object
+    today: dt.date
+    created: list = field(default_factory=list)
+    content: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,8 +162,6 @@ class FlowSpec:
 
 def parse_definition(definition: dict) -> FlowSpec:
     """Build a FlowSpec, refusing anything the engine could not run."""
-    from sanxiang.cases import rules  # the registries of guards, conditions and effects
-
     try:
         steps: dict[str, StepSpec] = {}
         for raw_step in definition["steps"]:
@@ -89,8 +174,10 @@ def parse_definition(definition: dict) -> FlowSpec:
                 for f in fields:
                     if f.type not in FIELD_TYPES:
                         raise FlowDefinitionError(f"字段“{f.label}”的类型“{f.type}”不受支持")
-                    if f.type in {"choice", "multichoice"} and f.choices not in rules.CHOICE_LISTS:
+                    if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS:
                         raise FlowDefinitionError(f"字段“{f.label}”引用了未知的选项表“{f.choices}”")
+                    if f.type == "checklist" and (f.choices or DEFAULT_CHECKLIST) not in CHECKLISTS:
+                        raise FlowDefinitionError(f"字段“{f.label}”引用了未知的审核清单“{f.choices}”")
                 routes = tuple(Route(r["to"], r.get("when")) for r in raw["routes"])
                 action = ActionSpec(
                     code=raw["code"], name=raw["name"], roles=tuple(raw["roles"]), guards=tuple(raw.get("guards", [])),
@@ -98,13 +185,13 @@ def parse_definition(definition: dict) -> FlowSpec:
                     assigned_only=bool(raw.get("assigned_only")),
                 )
                 for name in action.guards:
-                    if name not in rules.GUARDS:
+                    if name not in GUARDS:
                         raise FlowDefinitionError(f"操作“{action.name}”引用了未知的校验规则“{name}”")
                 for name in action.effects:
-                    if name not in rules.EFFECTS:
+                    if name not in EFFECTS:
                         raise FlowDefinitionError(f"操作“{action.name}”引用了未知的处理“{name}”")
                 for route in routes:
-                    if route.when and route.when not in rules.CONDITIONS:
+                    if route.when and route.when not in CONDITIONS:
                         raise FlowDefinitionError(f"操作“{action.name}”引用了未知的条件“{route.when}”")
                 if not routes or routes[-1].when is not None:
                     raise FlowDefinitionError(f"操作“{action.name}”须以无条件的去向结尾")
@@ -142,10 +229,16 @@ def flow_spec(flow) -> FlowSpec:
     return _cache[key]
 
 
-def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None):
-    """Convert one submitted value; returns (value, error message or None)."""
-    from sanxiang.cases import rules
+DEFAULT_CHECKLIST = "review_checklist"
 
+
+def checklist_items(spec: FieldSpec, agency=None) -> list[tuple[str, str]]:
+    """The (key, label) items a checklist field asks for, as registered (per agency when it has its own)."""
+    return list(CHECKLISTS[spec.choices or DEFAULT_CHECKLIST](agency))
+
+
+def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None, agency=None):
+    """Convert one submitted value; returns (value, error message or None)."""
     empty = raw is None or raw == "" or raw == [] or raw == {}
     if spec.type == "bool":
         if isinstance(raw, bool):
@@ -189,8 +282,9 @@ def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None):
     if spec.type == "checklist":
         if not isinstance(raw, dict):
             return None, f"“{spec.label}”格式错误"
-        keys = {k for k, _ in rules.REVIEW_CHECKLIST}
-        missing = [label for k, label in rules.REVIEW_CHECKLIST if k not in raw]
+        items = checklist_items(spec, agency)
+        keys = {k for k, _ in items}
+        missing = [label for k, label in items if k not in raw]
         if missing:
             return None, f"“{spec.label}”须逐项填写审核结论，缺少：{'、'.join(missing)}"
         return {k: bool(raw[k]) for k in keys}, None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanxiang.cases import rules
+from sanxiang.cases import engine
 from sanxiang.cases.engine import ActionSpec, FieldSpec
 
 
@@ -46,12 +46,12 @@ def _officer_options(case) -> list[tuple[str, str]]:
 
 
 def field_options(spec: FieldSpec, case) -> list[tuple[str, str]]:
+    if spec.type == "checklist":
+        return engine.checklist_items(spec, getattr(case, "agency", None))
     if spec.choices:
-        return [(str(v), str(label)) for v, label in rules.CHOICE_LISTS[spec.choices].choices]
+        return [(str(v), str(label)) for v, label in engine.CHOICE_LISTS[spec.choices].choices]
     if spec.type == "officer":
         return _officer_options(case)
-    if spec.type == "checklist":
-        return list(rules.REVIEW_CHECKLIST)
     return []
 
 
@@ -61,7 +61,7 @@ def action_widgets(action: ActionSpec, case, submitted=None, error=None) -> list
     widgets = []
     for spec in action.fields:
         if submitted is not None:
-            value = submitted_values(action, submitted)[spec.name]
+            value = submitted_values(action, submitted, case.agency)[spec.name]
         else:
             value = _default(spec, case)
         widget = Widget(spec, field_options(spec, case), value)
@@ -91,14 +91,14 @@ def _default(spec: FieldSpec, case):
     return case.data.get(spec.name)
 
 
-def submitted_values(action: ActionSpec, post) -> dict:
+def submitted_values(action: ActionSpec, post, agency=None) -> dict:
     """Read an action's fields from a POST (lists for multichoice, dict for checklist)."""
     data = {}
     for spec in action.fields:
         if spec.type == "multichoice":
             data[spec.name] = post.getlist(spec.name)
         elif spec.type == "checklist":
-            data[spec.name] = {key: f"{spec.name}.{key}" in post for key, _ in rules.REVIEW_CHECKLIST}
+            data[spec.name] = {key: f"{spec.name}.{key}" in post for key, _ in engine.checklist_items(spec, agency)}
         elif spec.type == "bool":
             data[spec.name] = spec.name in post
         else:
@@ -131,6 +131,6 @@ def _value_text(spec: FieldSpec, value, officer_names: dict[int, str]) -> str:
     if spec.type == "officer":
         return officer_names.get(int(value), str(value)) if str(value).isdigit() else str(value)
     if spec.type == "checklist" and isinstance(value, dict):
-        failed = [label for key, label in rules.REVIEW_CHECKLIST if not value.get(key)]
+        failed = [label for key, label in engine.checklist_items(spec) if key in value and not value.get(key)]
         return "逐项审核均通过" if not failed else "未通过：" + "、".join(failed)
     return str(value)

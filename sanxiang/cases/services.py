@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
-from sanxiang.cases import rules
+from sanxiang.cases import engine
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
+from sanxiang.cases.facts import check_av_records
+from sanxiang.cases.guards import check_officers
 from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, Decision, Party
 from sanxiang.common.calendar import add_working_days, current_calendar
 from sanxiang.common.exceptions import (
@@ -121,7 +123,7 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
         raise ValidationFailed("立案日期不能晚于今天", field="opened_on", code="date_in_future")
     agency = item.agency
     officers = list(dict.fromkeys(officers))
-    rules.check_officers(agency, item.kind, officers, opened_on)
+    check_officers(agency, item.kind, officers, opened_on)
     actor_officer = getattr(actor, "officer", None)
     if actor_officer is None or actor_officer not in officers:
         raise ValidationFailed("立案人须为本案承办人员之一", field="officers", code="actor_not_assigned")
@@ -181,8 +183,8 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     for field_spec in act.fields:
         choices = None
         if field_spec.choices:
-            choices = set(rules.CHOICE_LISTS[field_spec.choices].values)
-        value, error = clean_value(field_spec, data.get(field_spec.name), choices)
+            choices = set(engine.CHOICE_LISTS[field_spec.choices].values)
+        value, error = clean_value(field_spec, data.get(field_spec.name), choices, case.agency)
         if error:
             raise ValidationFailed(f"{error}（{step.name}·{act.name}）", field=field_spec.name, code="field_invalid")
         values[field_spec.name] = value
@@ -192,13 +194,13 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
         else:
             case.data[name] = value.isoformat() if hasattr(value, "isoformat") else (
                 str(value) if hasattr(value, "quantize") else value)
-    ctx = rules.Context(case=case, action=act, values=values, actor=actor, today=today())
+    ctx = engine.Context(case=case, action=act, values=values, actor=actor, today=today())
     for guard in act.guards:
-        rules.GUARDS[guard](ctx)
-    rules.check_av_records(ctx, step.code)
-    target = next(r.to for r in act.routes if r.when is None or rules.CONDITIONS[r.when](ctx))
+        engine.GUARDS[guard](ctx)
+    check_av_records(ctx, step.code)
+    target = next(r.to for r in act.routes if r.when is None or engine.CONDITIONS[r.when](ctx))
     for effect in act.effects:
-        rules.EFFECTS[effect](ctx)
+        engine.EFFECTS[effect](ctx)
     from_state = case.state
     case.state = target
     case.step_entered_at = timezone.now()

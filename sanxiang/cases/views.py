@@ -24,8 +24,8 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases import selectors
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import ActionSpec, FlowSpec, flow_spec
+from sanxiang.cases.facts import hearing_right
 from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
-from sanxiang.cases.rules import hearing_right, review_matches
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.disclosure.models import Publication, PublicationStatus
@@ -35,6 +35,7 @@ from sanxiang.records.selectors import evidence_visible_to
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
+from sanxiang.reviews.selectors import review_matches
 from sanxiang.supervision.selectors import case_access_log
 from sanxiang.supervision.services import ReasonRequired, access_record
 
@@ -231,7 +232,7 @@ def case_action(request, pk, action):
     """Perform one action of the case's flow with the fields the flow declares for it."""
     case = _case_or_404(request.user, pk)
     act = _actions_by_code(flow_spec(case.flow)).get(action)
-    data = submitted_values(act, request.POST) if act else {}
+    data = submitted_values(act, request.POST, case.agency) if act else {}
     try:
         event = case_transition(case=case, action=action, actor=request.user, data=data)
     except DomainError as exc:

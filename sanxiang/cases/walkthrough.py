@@ -151,7 +151,7 @@ def attach_required_av(case: Case, cast: Cast, data: dict):
     """When the agency's audio-video list covers the current step, attach a recording first."""
     from django.core.files.base import ContentFile
 
-    from sanxiang.cases.rules import av_requirements
+    from sanxiang.cases.facts import av_requirements
     from sanxiang.records.services import evidence_attach
 
     required = av_requirements(case, case.state, data)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
+from sanxiang.cases import engine
 from sanxiang.cases.engine import FlowSpec, flow_spec
 from sanxiang.common.exceptions import DomainError
 from sanxiang.disclosure import selectors
@@ -21,32 +22,6 @@ from sanxiang.registry.choices import ActionKind, OfficerStatus
 from sanxiang.registry.models import Agency, EnforcementItem, Flow
 from sanxiang.registry.params import param_int
 
-# How the portal words the route conditions and guards a flow names (the engine's registries in
-# cases.rules hold the code; these are the public sentences). Unknown names show as they are.
-CONDITION_TEXT = {
-    "hearing_requested": "当事人申请听证的",
-    "review_required": "属于重大执法决定法制审核目录的",
-    "opinion_agree": "审核意见为同意的",
-    "opinion_correct": "审核意见为建议纠正的",
-    "opinion_return": "审核意见为退回补充调查的",
-    "opinion_transfer": "审核意见为建议移送司法机关的",
-}
-GUARD_TEXT = {
-    "officers_qualified": "执法人员不少于法定人数，均持有效执法证（第四十二条）",
-    "party_valid": "当事人身份信息完整有效",
-    "fine_matches_kinds": "罚款金额与处罚种类一致",
-    "hearing_right_if_requested": "申请听证的，须属于听证范围（第六十三条）",
-    "hearing_host_independent": "听证由非本案调查人员主持（第六十四条）",
-    "hearing_notified_in_time": "在举行听证的法定期限前通知当事人（第六十四条）",
-    "reviewer_independent": "法制审核人员不得为本案承办人员",
-    "review_passed": "属于审核目录的，须经法制审核且审核通过（第五十八条）",
-    "checklist_supports_opinion": "逐项审核，未通过的不得出具同意意见",
-    "hearing_period_elapsed": "享有听证权利的，听证申请期届满方可决定（第六十四条）",
-    "not_heavier_than_notified": "不得超出事先告知的处罚（第四十四条、第四十五条）",
-    "simple_procedure_limits": "简易程序仅限警告和法定限额内罚款（第五十一条）",
-    "electronic_service_consent": "电子送达须经当事人同意（第六十一条）",
-    "not_in_future": "日期不得晚于办理当日",
-}
 UNIT_TEXT = {"working_days": "个工作日", "days": "日"}
 
 
@@ -70,12 +45,13 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
             routes = []
             for route in action.routes:
                 target = spec.step_name(route.to)
-                routes.append(f"{CONDITION_TEXT.get(route.when, route.when)}，转入“{target}”" if route.when
+                routes.append(f"{engine.CONDITIONS[route.when].label}，转入“{target}”" if route.when
                               else (f"其他情形转入“{target}”" if routes else f"转入“{target}”"))
             actions.append({
                 "name": action.name, "roles": _role_text(action.roles),
                 "fields": [f.label for f in action.fields if f.required],
-                "checks": [GUARD_TEXT.get(g, g) for g in action.guards],
+                "checks": [engine.GUARDS[g].text for g in action.guards],
+                "effects": [engine.EFFECTS[e].text for e in action.effects],
                 "routes": routes,
             })
         steps.append({"code": step.code, "name": step.name, "due": due, "actions": actions})

@@ -148,7 +148,7 @@ def needs_review(case, extra) -> str | None:
 
 
 def needs_hearing_right(case, extra) -> str | None:
-    from sanxiang.cases.rules import hearing_right
+    from sanxiang.cases.facts import hearing_right
 
     if not case.proposed_penalty_kinds:
         return "尚无拟处罚意见，不能制作听证告知书"
@@ -208,7 +208,7 @@ def service_subject(case, extra) -> str:
 
 
 def review_subject(case, extra) -> str:
-    from sanxiang.cases.rules import latest_review
+    from sanxiang.reviews.selectors import latest_review
 
     return f"review:{latest_review(case).pk}"
 
@@ -317,7 +317,7 @@ def _notice_core(case, you) -> list[dict]:
 
 
 def prior_notice(ctx: BuildContext) -> list[dict]:
-    from sanxiang.cases.rules import hearing_right
+    from sanxiang.cases.facts import hearing_right
 
     case = ctx.case
     you = _you(case)
@@ -421,8 +421,8 @@ def collective_discussion(ctx: BuildContext) -> list[dict]:
 
 
 def legal_review_opinion(ctx: BuildContext) -> list[dict]:
-    from sanxiang.cases.rules import latest_review
     from sanxiang.reviews.models import CHECKLIST
+    from sanxiang.reviews.selectors import latest_review
 
     case = ctx.case
     review = latest_review(case)

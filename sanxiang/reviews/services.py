@@ -17,7 +17,7 @@ def review_due_on(case, started_on):
 
 def review_record(*, case, reviewer, values: dict, today) -> LegalReview:
     """Record a review opinion; called by the flow engine inside the case transition (logged there)."""
-    from sanxiang.cases.rules import review_matches
+    from sanxiang.reviews.selectors import review_matches
 
     started_on = timezone.localtime(case.step_entered_at).date()
     due_on = case.step_due
