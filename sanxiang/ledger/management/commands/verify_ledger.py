@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, tree_only=False, jobs=1, **options):
         report = verify_all(rows=not tree_only, content=not tree_only, jobs=max(jobs, 1))
         self.stdout.write(f"日志条目 {report.size} 条，检查点 {report.checkpoints} 个，"
-                          f"业务数据 {report.rows} 行，文件 {report.files} 个")
+                          f"检查点文件中的检查点 {report.witnessed} 个，业务数据 {report.rows} 行，文件 {report.files} 个")
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"注意：{warning}"))
         if report.ok:
             self.stdout.write(self.style.SUCCESS("校验通过"))
             return
