@@ -537,6 +537,7 @@ def verify_content(report: Report, latest: dict[str, tuple[int, str]]) -> None:
     from sanxiang.common.canonical import canonical_bytes, sha256_hex
     from sanxiang.disclosure.models import Publication
     from sanxiang.records.models import StoredFile
+    from sanxiang.records.services import FileHasher
 
     def index_of(row) -> int | None:
         return latest.get(row.ledger_ref(), (None,))[0]
@@ -547,12 +548,14 @@ def verify_content(report: Report, latest: dict[str, tuple[int, str]]) -> None:
         if not default_storage.exists(stored.storage_name):
             report.problems.append(Problem(index, f"文件 {stored.sha256} 已从存储中丢失"))
             continue
-        digest = hashlib.sha256()
+        digest = FileHasher()
         with default_storage.open(stored.storage_name, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         if digest.hexdigest() != stored.sha256:
             report.problems.append(Problem(index, f"文件 {stored.sha256} 的内容已被修改"))
+        elif stored.sm3 and digest.sm3_hexdigest() != stored.sm3:
+            report.problems.append(Problem(index, f"文件 {stored.sha256} 的 SM3 杂凑值与记录的不符"))
     for publication in Publication.objects.select_related("agency"):
         if sha256_hex(canonical_bytes(publication.public_document())) != publication.content_sha256:
             index = publication.ledger_index if publication.ledger_index is not None else index_of(publication)
