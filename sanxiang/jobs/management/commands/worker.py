@@ -27,9 +27,9 @@ class Command(BaseCommand):
             consumer_options["workers"] = workers
         config = ConsumerConfig(**consumer_options)
         config.validate()
-        logger = logging.getLogger("huey")
-        if not logger.handlers:
-            config.setup_logger(logger)
+        # The root logger already prints to the console (settings.LOGGING); huey's own handler
+        # would print every line twice.
+        logging.getLogger("huey").setLevel(logging.DEBUG if config.verbose else logging.INFO)
         storage = type(HUEY.storage).__name__
         self.stdout.write(f"Sanxiang 后台任务已启动（{storage}，{config.workers} 个线程；"
                           f"检查点每 {settings.LEDGER_CHECKPOINT_INTERVAL_MINUTES} 分钟）")
