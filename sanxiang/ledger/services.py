@@ -126,7 +126,9 @@ def ledger_append(
         # Every N entries, and at once for a public entry (the portal proves it against a
         # checkpoint), the checkpoint job is queued once this transaction commits — never signed
         # here, in the one serialised write path.
-        transaction.on_commit(_queue_checkpoint)
+        # robust: the entry is committed whatever happens to the queue; a failure to enqueue is
+        # logged and the scheduled checkpoint covers the entry minutes later.
+        transaction.on_commit(_queue_checkpoint, robust=True)
     entry = Entry(index=index, leaf_hash=leaf, body=body, kind=kind, subject=subject, agency_code=agency_code,
                   actor=username, public=public, created_at=now)
     entry._state.adding = False
@@ -202,7 +204,9 @@ def ledger_checkpoint() -> Checkpoint:
         root = merkle.root(DbNodeStore(), head.size)
         latest = Checkpoint.objects.create(tree_size=head.size, root_hash=root, note=checkpoint_sign(head.size, root))
     cp = latest
-    transaction.on_commit(lambda: checkpoint_file.append(cp.tree_size, bytes(cp.root_hash), cp.note))
+    # robust: a request that signed (a dossier export) must not fail after its commit; the checkpoint
+    # job appends again and reports a failure (jobs.tasks.checkpoint_job).
+    transaction.on_commit(lambda: checkpoint_file.append(cp.tree_size, bytes(cp.root_hash), cp.note), robust=True)
     return cp
 
 
