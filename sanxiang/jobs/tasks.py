@@ -89,7 +89,8 @@ def run_verify_ledger():
     details += [f"注意：{w}" for w in report.warnings]
     if report.ok:
         message = (f"通过：日志 {report.size} 条，检查点 {report.checkpoints} 个（文件中 {report.witnessed} 个），"
-                   f"业务数据 {report.rows} 行，文件 {report.files} 个")
+                   f"业务数据 {report.rows} 行，文件 {report.files} 个"
+                   + (f"；{len(report.warnings)} 条注意事项，见明细" if report.warnings else ""))
     else:
         message = f"未通过：{len(report.problems)} 个问题，首个异常条目 {report.first_bad_index}"
     return _record(CheckKind.VERIFY_LEDGER, report.ok, message, details, time.monotonic() - started)

@@ -289,6 +289,10 @@ class _TreeCheck:
         if self.checkpoints and not self.witnessed and not checkpoint_file.path().exists():
             self.report.warnings.append(f"检查点文件 {checkpoint_file.path()} 不存在：无法核对数据库之外的检查点"
                                         f"（后台任务签发下一个检查点时会写入）")
+        elif self.checkpoints and self.witnessed and self.checkpoints[-1][0] > self.witnessed[-1].tree_size:
+            self.report.warnings.append(
+                f"检查点文件落后：数据库中最新检查点大小 {self.checkpoints[-1][0]}，文件中最新为 "
+                f"{self.witnessed[-1].tree_size}（检查点任务会补写；若长期如此，请检查 {checkpoint_file.path()} 的写入权限）")
         # The nodes every checkpoint's root is folded from, to keep as they are recomputed.
         sizes = [size for size, _, _ in self.checkpoints] + [w.tree_size for w in self.witnessed]
         for size in sizes:

@@ -165,8 +165,8 @@ def test_a_restored_database_without_its_key_refuses_to_start(backup, tmp_path):
     (target.var / "keys" / "ledger-ed25519.pem").unlink()
     check = target.run("check", ok=False)
     assert check.returncode != 0 and "sanxiang.ledger.E001" in check.stderr and "签名密钥缺失" in check.stderr
-    # serve and worker run the same check before they start; neither makes a new key.
-    for command in (["serve", "--port", "9"], ["worker"]):
+    # serve, worker and migrate run the same check before they start; none makes a new key.
+    for command in (["serve", "--port", "9"], ["worker"], ["migrate", "--noinput"]):
         done = target.run(*command, ok=False)
         assert done.returncode != 0 and "sanxiang.ledger.E001" in done.stderr
     assert not (target.var / "keys" / "ledger-ed25519.pem").exists()

@@ -5,6 +5,7 @@ which `verify_ledger` checks the log against; reading the checkpoint never write
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import stat
@@ -198,3 +199,21 @@ class TestTruncationIsCaught:
         checkpoint_file.append(cp.tree_size, other_root, other)
         report = verify_all()
         assert any(f"日志的前 {cp.tree_size} 条被改写" in p.message for p in report.problems)
+
+
+class TestFileWarnings:
+    def test_a_file_behind_the_database_is_a_warning_not_an_error(self, world, commit):
+        with commit():
+            ledger_checkpoint()
+        add_rows(lambda: _nothing(), 1)
+        ledger_checkpoint()  # committed by nobody here: its line is never appended
+        report = verify_all()
+        assert report.ok and any("检查点文件落后" in w for w in report.warnings)
+
+    def test_no_file_at_all_is_a_warning(self, world):
+        ledger_checkpoint()
+        report = verify_all()
+        assert report.ok and any("不存在" in w for w in report.warnings)
+        out = io.StringIO()
+        call_command("verify_ledger", stdout=out)
+        assert "注意：" in out.getvalue()
