@@ -104,6 +104,16 @@ def sm2_key_if_present() -> guomi.Sm2Key | None:
     return _sm2_for(str(settings.LEDGER_SM2_KEY))
 
 
+def check_continues(previous_note: str) -> None:
+    """Refuse to sign on with a key that did not sign the newest checkpoint (a swapped key file)."""
+    try:
+        note.verify_note(previous_note, key_name(), public_key())
+    except note.NoteError as exc:
+        raise SigningKeyMissing(
+            f"签名密钥不匹配：配置的密钥 {settings.LEDGER_SIGNING_KEY} 不是签发既有检查点的密钥，拒绝签发新检查点（{exc}）。"
+            f"请恢复原密钥。 / The configured key did not sign the existing checkpoints.", code="signing_key_mismatch") from exc
+
+
 def key_problems() -> list[str]:
     """Why the configured keys cannot continue this ledger (empty when they can).
 

@@ -201,6 +201,8 @@ def ledger_checkpoint() -> Checkpoint:
     head = _lock_head()
     latest = Checkpoint.objects.order_by("-tree_size").first()
     if latest is None or latest.tree_size != head.size:
+        if latest is not None:
+            keys.check_continues(latest.note)
         root = merkle.root(DbNodeStore(), head.size)
         latest = Checkpoint.objects.create(tree_size=head.size, root_hash=root, note=checkpoint_sign(head.size, root))
     cp = latest

@@ -177,3 +177,14 @@ def test_backup_refuses_a_directory_that_is_not_empty(backup, tmp_path):
     (tmp_path / "used" / "old.txt").write_text("x")
     done = backup[1].run("backup", str(tmp_path / "used"), ok=False)
     assert done.returncode != 0 and "不为空" in done.stderr
+
+
+def test_restore_never_overwrites_another_key(backup, tmp_path):
+    target = Site(tmp_path / "var")
+    target.run("shell", "--no-imports", "-c",
+               "from django.conf import settings; from sanxiang.ledger import note;"
+               "note.load_or_create_private_key(settings.LEDGER_SIGNING_KEY)")
+    before = (target.var / "keys" / "ledger-ed25519.pem").read_bytes()
+    done = target.run("restore", str(backup[0]), ok=False)
+    assert done.returncode != 0 and "目标位置已有不同的签名密钥" in done.stderr
+    assert (target.var / "keys" / "ledger-ed25519.pem").read_bytes() == before

@@ -57,6 +57,14 @@ class TestSigningKey:
             call_command("check")
         with pytest.raises(SystemCheckError):
             call_command("worker", skip_checks=False)
+        # Nor does signing carry on with it.
+        from sanxiang.common.models import CalendarYear
+        from sanxiang.common.services import record_save
+
+        record_save(CalendarYear(year=2044, source="测试"), actor="tester")
+        with pytest.raises(keys.SigningKeyMissing, match="签名密钥不匹配"):
+            ledger_checkpoint()
+        assert Checkpoint.objects.count() == 1
 
 
 class TestNightlyChecks:

@@ -9,6 +9,8 @@ from sanxiang.ledger.verification import verify_all
 
 class Command(BaseCommand):
     help = "校验防篡改日志：重算默克尔树、校验检查点签名、核对业务数据与文件哈希"
+    # Verification must run, and report, exactly when the system checks fail (e.g. a wrong key).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--tree-only", action="store_true", help="只校验日志与检查点，不核对业务数据和文件")
