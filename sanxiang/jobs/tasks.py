@@ -136,5 +136,5 @@ def cleanup_uploads_nightly():
 
 @db_task()
 def ping(value: str) -> str:
-    """A task with no side effect: `sanxiang worker --check` and the tests see the queue work."""
+    """A task with no side effect, to see the queue work end to end (the queue tests use it)."""
     return f"pong:{value}"
