@@ -12,12 +12,13 @@ RESET ?=
 VENV_STAMP = .venv/.installed
 NPM_STAMP = node_modules/.installed
 
-.PHONY: help install system-deps demo test lint bench clean
+.PHONY: help install system-deps demo worker test lint bench clean
 
 help:
 	@echo "make install      venv + pip install -e '.[test]' + npm ci (each only when needed)"
 	@echo "make system-deps  apt-install PostgreSQL server, Chromium and CJK fonts if missing"
-	@echo "make demo         migrate, load demo data, serve on PORT=$(PORT) (RESET=1 to reload)"
+	@echo "make demo         migrate, load demo data, serve on PORT=$(PORT) with the job worker beside it (RESET=1 to reload)"
+	@echo "make worker       run only the job worker (checkpoints, nightly verification, clean-up)"
 	@echo "make test         ruff, then pytest on SQLite, then pytest on a throwaway PostgreSQL"
 	@echo "make lint         ruff check"
 	@echo "make bench        run bench/run.py"
@@ -45,7 +46,10 @@ demo: install
 	$(SANXIANG) migrate --noinput
 	$(SANXIANG) load_demo $(if $(filter 1 yes true,$(RESET)),--reset)
 	$(SANXIANG) collectstatic --noinput -v0
-	$(SANXIANG) serve --port $(PORT)
+	SANXIANG=$(SANXIANG) bash scripts/serve_with_worker.sh $(PORT)
+
+worker: install
+	$(SANXIANG) worker
 
 lint: install
 	.venv/bin/ruff check .

@@ -8,6 +8,7 @@ def _isolated_storage(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
     settings.LEDGER_SIGNING_KEY = tmp_path / "keys" / "ledger.pem"
+    settings.LEDGER_CHECKPOINT_DIR = tmp_path / "checkpoints"
     # PBKDF2 at production strength costs ~0.5 s per persona; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -17,3 +18,13 @@ def world(db):
     from sanxiang.testing import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_immediately():
+    """Jobs run in-process at once (huey immediate mode, in-memory queue): a test never writes to
+    var/'s queue, where a real worker could pick its tasks up against another database."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield

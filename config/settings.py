@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.supervision",
     "sanxiang.dossier",
+    "huey.contrib.djhuey",
+    "sanxiang.jobs",
+    "sanxiang.backup",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +141,33 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024 * 1024)
 LEDGER_ORIGIN = env_str("LEDGER_ORIGIN", "sanxiang.example/ledger")
 LEDGER_SIGNING_KEY = Path(env_str("LEDGER_SIGNING_KEY", str(VAR_DIR / "keys" / "ledger-ed25519.pem")))
 LEDGER_PAGE_LIMIT = 1000
+# Optional second signature on every checkpoint (国密 SM2 with SM3, GB/T 32918): path of the SM2
+# private key (hex, generated there on first use while the ledger has no SM2-signed checkpoint).
+LEDGER_SM2_KEY = Path(env_str("SANXIANG_SM2_KEY")) if env_str("SANXIANG_SM2_KEY") else None
+# Every checkpoint is also appended (fsync) to var/checkpoints/checkpoints.jsonl, outside the
+# database; verify_ledger checks the database log against it, so truncating the log is caught.
+LEDGER_CHECKPOINT_DIR = Path(env_str("SANXIANG_CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
+# The checkpoint job runs every this many minutes, and after every LEDGER_CHECKPOINT_EVERY entries.
+LEDGER_CHECKPOINT_INTERVAL_MINUTES = env_int("SANXIANG_CHECKPOINT_INTERVAL_MINUTES", 5)
+LEDGER_CHECKPOINT_EVERY = env_int("SANXIANG_CHECKPOINT_EVERY", 500)
+# External witnesses (C2SP tlog-witness) that will cosign checkpoints. Reserved: submission is not
+# implemented yet; a system check warns when the list is set (see README, "Checkpoints").
+LEDGER_WITNESS_URLS = env_list("SANXIANG_WITNESS_URLS", [])
+
+# --- Jobs -----------------------------------------------------------------------------------
+# huey: an SQLite queue under var/ by default, Redis when REDIS_URL is set. `sanxiang worker`
+# consumes it and runs the periodic tasks of sanxiang/jobs/tasks.py.
+REDIS_URL = env_str("REDIS_URL")
+HUEY = {
+    "name": "sanxiang",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": env_bool("SANXIANG_JOBS_IMMEDIATE", False),
+    "utc": True,
+    **({"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "jobs.sqlite3")}),
+    "consumer": {"workers": env_int("SANXIANG_WORKER_THREADS", 2), "worker_type": "thread"},
+}
+# Nightly verification (verify_ledger, verify_evidence, upload clean-up) at this local hour.
+JOBS_NIGHTLY_HOUR = env_int("SANXIANG_NIGHTLY_HOUR", 2)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

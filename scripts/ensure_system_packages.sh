@@ -5,6 +5,7 @@
 #   fonts-noto-cjk   Chinese glyphs in screenshots and PDFs
 #   poppler-utils    pdftotext, to read generated PDF documents back in tests
 #   libpangoft2-1.0-0  Pango, which WeasyPrint uses to lay out PDF documents
+#   redis-server     the job queue's Redis path is tested against a real server started on loopback
 # Idempotent: when everything is present it changes nothing and touches no network.
 set -euo pipefail
 
@@ -13,13 +14,14 @@ log() { echo "[system-deps] $*"; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [ -x /usr/bin/chromium ]; }
 have_libpangoft2-1.0-0() { ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; }
+have_redis-server() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
 have_poppler-utils() { command -v pdftotext >/dev/null 2>&1; }
 have_fonts-noto-cjk() {
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
     || { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n1)" ]; }
 }
 
-packages=(postgresql chromium fonts-noto-cjk poppler-utils libpangoft2-1.0-0)
+packages=(postgresql chromium fonts-noto-cjk poppler-utils libpangoft2-1.0-0 redis-server)
 missing=()
 for pkg in "${packages[@]}"; do
   if "have_$pkg"; then

@@ -30,6 +30,7 @@ from sanxiang.documents import render
 from sanxiang.documents.builders import BuildContext
 from sanxiang.documents.kinds import KINDS, DocumentKind, ExtraField
 from sanxiang.documents.models import Document
+from sanxiang.ledger import guomi
 from sanxiang.ledger.services import ledger_append
 from sanxiang.records.models import StoredFile
 from sanxiang.records.services import blob_put, file_store
@@ -255,7 +256,7 @@ def _store(data: bytes, name: str):
     """
     sha256 = sha256_hex(data)
     blob_put(ContentFile(data, name=name), sha256)
-    return file_store(sha256=sha256, size=len(data))
+    return file_store(sha256=sha256, size=len(data), sm3=guomi.sm3_hex(data))
 
 
 def _current(case, spec: DocumentKind, subject_key: str) -> Document | None:

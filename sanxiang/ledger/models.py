@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from sanxiang.common.models import Recorded
+
 
 class LedgerHead(models.Model):
     """The single row that serialises appends: its lock is the sequencer (see services)."""
@@ -73,3 +75,32 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"检查点 {self.tree_size}"
+
+
+class CheckKind(models.TextChoices):
+    CHECKPOINT = "checkpoint", "签发检查点"
+    VERIFY_LEDGER = "verify_ledger", "防篡改日志校验"
+    VERIFY_EVIDENCE = "verify_evidence", "证据文件校验"
+    CLEANUP_UPLOADS = "cleanup_uploads", "清理中断的上传"
+
+
+class IntegrityCheck(Recorded):
+    """The result of one scheduled job run (nightly verification, clean-up), shown to supervisors.
+
+    Written by `ledger.services.integrity_check_record` with a ledger entry, so a failed check
+    cannot be quietly removed from the record.
+    """
+
+    kind = models.CharField("检查项目", max_length=30, choices=CheckKind.choices, db_index=True)
+    ok = models.BooleanField("是否通过")
+    message = models.CharField("结果", max_length=500)
+    details = models.TextField("问题明细", blank=True)
+    duration = models.FloatField("耗时（秒）", default=0)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "完整性检查记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {'通过' if self.ok else '未通过'}"

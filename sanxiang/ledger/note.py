@@ -44,12 +44,19 @@ __all__ = [
     "make_vkey",
     "parse_checkpoint",
     "parse_vkey",
+    "add_sm2_signature",
     "sign_note",
+    "sm2_key_id",
     "verify_note",
+    "verify_note_sm2",
 ]
 
 ALG_ED25519 = 0x01
 """Signature algorithm byte for Ed25519 in key IDs and verifier keys (signed-note spec)."""
+ALG_OTHER = 0xFF
+"""The signed-note escape for algorithms it does not define: the key ID hashes 0xFF, then an
+identifier string naming the algorithm, then the key. Ours for SM2 is `SM2_IDENTIFIER`."""
+SM2_IDENTIFIER = b"sanxiang/sm2-sm3"
 
 _SIG_PREFIX = "\u2014 "  # em dash and a space start every signature line
 _KEY_ID_SIZE = 4
@@ -236,6 +243,47 @@ def verify_note(note: str, key_name: str, public_key: Ed25519PublicKey) -> str:
         except InvalidSignature as exc:
             raise NoteError(f"signature by key {key_name!r} does not verify") from exc
     return text
+
+
+def sm2_key_id(key_name: str, public_key: bytes) -> bytes:
+    """First 4 bytes of SHA-256(key name || 0x0A || 0xFF || "sanxiang/sm2-sm3" || 0x04 || x || y)."""
+    _check_key_name(key_name)
+    material = key_name.encode("utf-8") + b"\n" + bytes([ALG_OTHER]) + SM2_IDENTIFIER + public_key
+    return hashlib.sha256(material).digest()[:_KEY_ID_SIZE]
+
+
+def add_sm2_signature(signed: str, key_name: str, key) -> str:
+    """`signed` with one more signature line: SM2 (with SM3, GB/T 32918.2) by `key` over the text.
+
+    Verifiers that do not know the key skip the line, as the spec requires, so an Ed25519-only
+    client reads the note unchanged. `key` is a `guomi.Sm2Key`.
+    """
+    text, signatures = _split_note(signed)
+    if any(name == key_name for name, _ in signatures):
+        raise NoteError(f"note already carries a signature named {key_name!r}")
+    kid = sm2_key_id(key_name, key.public_bytes)
+    encoded = base64.b64encode(kid + key.sign(text.encode("utf-8"))).decode("ascii")
+    return f"{signed}{_SIG_PREFIX}{key_name} {encoded}\n"
+
+
+def verify_note_sm2(note: str, key_name: str, public_key: bytes) -> str:
+    """The note's text, once its SM2 signature by (`key_name`, `public_key`) verifies."""
+    from sanxiang.ledger import guomi
+
+    text, signatures = _split_note(note)
+    kid = sm2_key_id(key_name, public_key)
+    ours = [raw for name, raw in signatures if name == key_name and raw[:_KEY_ID_SIZE] == kid]
+    if not ours:
+        raise NoteError(f"note has no SM2 signature from key {key_name!r} ({kid.hex()})")
+    for raw in ours:
+        if not guomi.sm2_verify(public_key, raw[_KEY_ID_SIZE:], text.encode("utf-8")):
+            raise NoteError(f"SM2 signature by key {key_name!r} does not verify")
+    return text
+
+
+def signature_names(note: str) -> list[str]:
+    """The key names of a note's signature lines."""
+    return [name for name, _ in _split_note(note)[1]]
 
 
 # --------------------------------------------------------------------------------------------

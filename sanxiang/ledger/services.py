@@ -12,13 +12,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.common.canonical import canonical_bytes
 from sanxiang.common.models import Recorded
-from sanxiang.ledger import keys, merkle, note
-from sanxiang.ledger.models import Checkpoint, Entry, LedgerHead, TreeNode
+from sanxiang.ledger import checkpoint_file, keys, merkle, note
+from sanxiang.ledger.models import Checkpoint, Entry, IntegrityCheck, LedgerHead, TreeNode
 from sanxiang.ledger.store import DbNodeStore
 
 FORMAT_VERSION = 1
@@ -120,6 +121,14 @@ def ledger_append(
         if new_nodes:
             cursor.execute(_INSERT_NODES + ", ".join(["(%s, %s, %s)"] * len(new_nodes)),
                            [value for node in new_nodes for value in node])
+    every = settings.LEDGER_CHECKPOINT_EVERY
+    if public or (every > 0 and (index + 1) % every == 0):
+        # Every N entries, and at once for a public entry (the portal proves it against a
+        # checkpoint), the checkpoint job is queued once this transaction commits — never signed
+        # here, in the one serialised write path.
+        # robust: the entry is committed whatever happens to the queue; a failure to enqueue is
+        # logged and the scheduled checkpoint covers the entry minutes later.
+        transaction.on_commit(_queue_checkpoint, robust=True)
     entry = Entry(index=index, leaf_hash=leaf, body=body, kind=kind, subject=subject, agency_code=agency_code,
                   actor=username, public=public, created_at=now)
     entry._state.adding = False
@@ -165,14 +174,55 @@ def ledger_size() -> int:
     return head.size if head else 0
 
 
+def _queue_checkpoint() -> None:
+    from sanxiang.jobs.tasks import checkpoint_job
+
+    checkpoint_job()
+
+
+def checkpoint_sign(size: int, root: bytes) -> str:
+    """The signed note of a checkpoint: Ed25519, plus SM2 when SANXIANG_SM2_KEY is set."""
+    body = note.checkpoint_body(keys.key_name(), size, root)
+    signed = note.sign_note(body, keys.key_name(), keys.signing_key())
+    sm2 = keys.sm2_key()
+    if sm2 is not None:
+        signed = note.add_sm2_signature(signed, keys.sm2_key_name(), sm2)
+    return signed
+
+
 @transaction.atomic
 def ledger_checkpoint() -> Checkpoint:
-    """Sign a checkpoint of the current tree, unless the newest one already covers it."""
+    """Sign a checkpoint of the current tree, unless the newest one already covers it.
+
+    Either way the newest checkpoint is appended to the checkpoint file once the transaction
+    commits (a no-op when the file has it already; this also repairs a file that missed one
+    because the process died between commit and append).
+    """
     head = _lock_head()
     latest = Checkpoint.objects.order_by("-tree_size").first()
-    if latest is not None and latest.tree_size == head.size:
-        return latest
-    root = merkle.root(DbNodeStore(), head.size)
-    body = note.checkpoint_body(keys.key_name(), head.size, root)
-    signed = note.sign_note(body, keys.key_name(), keys.signing_key())
-    return Checkpoint.objects.create(tree_size=head.size, root_hash=root, note=signed)
+    if latest is None or latest.tree_size != head.size:
+        if latest is not None:
+            keys.check_continues(latest.note)
+        root = merkle.root(DbNodeStore(), head.size)
+        latest = Checkpoint.objects.create(tree_size=head.size, root_hash=root, note=checkpoint_sign(head.size, root))
+    cp = latest
+    # robust: a request that signed (a dossier export) must not fail after its commit; the checkpoint
+    # job appends again and reports a failure (jobs.tasks.checkpoint_job).
+    transaction.on_commit(lambda: checkpoint_file.append(cp.tree_size, bytes(cp.root_hash), cp.note), robust=True)
+    return cp
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    """The newest stored checkpoint (reads only: the public API never signs)."""
+    return Checkpoint.objects.order_by("-tree_size").first()
+
+
+@transaction.atomic
+def integrity_check_record(*, kind: str, ok: bool, message: str, details: list[str] | None = None,
+                           duration: float = 0.0) -> IntegrityCheck:
+    """Store the result of a scheduled check (shown to supervisors) and log it in the ledger."""
+    row = IntegrityCheck.objects.create(kind=kind, ok=ok, message=message[:500], details="\n".join(details or [])[:20000],
+                                        duration=round(duration, 3))
+    ledger_append(kind="integrity.check", subjects=[row],
+                  summary=f"{row.get_kind_display()}：{'通过' if ok else '未通过'}（{message[:100]}）")
+    return row

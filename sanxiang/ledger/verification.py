@@ -2,7 +2,9 @@
 
 1. Entries: indexes 0..n-1 with no gap; each stored leaf hash equals SHA-256(0x00 ‖ body).
 2. Tree: every stored subtree node equals the hash recomputed from the leaves.
-3. Checkpoints: each root equals the recomputed root at its size, and each signature verifies.
+3. Checkpoints: each root equals the recomputed root at its size, and each signature verifies
+   (Ed25519, and SM2 where the note carries an SM2 line). The same holds for every checkpoint in
+   the checkpoint file outside the database; one larger than the log means the log was truncated.
 4. Rows: every row of every Recorded model still hashes to the state its latest entry logged
    (an edited row, a deleted row, or a row written around the services is reported).
 5. Content: stored files re-hash to their SHA-256; publications to their logged content hash.
@@ -25,8 +27,9 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from sanxiang.common.models import Recorded
-from sanxiang.ledger import keys, merkle, note
+from sanxiang.ledger import checkpoint_file, keys, merkle, note
 
+SM2_CHECKED = 200
 _SUBJECTS = re.compile(rb'"subjects":\{([^}]*)\}')
 _PAIR = re.compile(rb'"([^"]+)":"([0-9a-f]{64})"')
 
@@ -43,7 +46,9 @@ class Report:
     checkpoints: int = 0
     rows: int = 0
     files: int = 0
+    witnessed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,8 +92,12 @@ def verify_tree(report: Report, latest: dict[str, tuple[int, str]] | None, *, jo
     append-only log, so the workers need not share a snapshot; the levels above the blocks,
     head, extra nodes and checkpoints are then checked in one new snapshot.
     """
+    check = _TreeCheck(report, latest)
+    # The file first, then the database snapshot: a line is appended only after its checkpoint
+    # committed, so everything the file holds is in the snapshot taken after reading it.
+    check.read_witnessed()
     with _gc_paused():
-        _verify_tree(_TreeCheck(report, latest), jobs)
+        _verify_tree(check, jobs)
 
 
 @contextmanager
@@ -246,22 +255,47 @@ class _RangeResult:
 
 class _TreeCheck:
     def __init__(self, report: Report, latest: dict[str, tuple[int, str]] | None) -> None:
+        self.sm2_unchecked = 0
         self.report = report
         self.latest = latest
         self.size = 0
         self.blocks = 0
         self.checkpoints: list[tuple[int, bytes, str]] = []
+        self.witnessed: list[checkpoint_file.Witnessed] = []
         self.wanted: dict[int, list[int]] = {}
 
     def problem(self, index: int | None, message: str) -> None:
         self.report.problems.append(Problem(index, message))
 
+    def read_witnessed(self) -> None:
+        """The checkpoint file's checkpoints (before the database snapshot, see verify_tree)."""
+        try:
+            self.witnessed, warnings = checkpoint_file.read()
+        except checkpoint_file.CheckpointFileError as exc:
+            self.problem(None, f"{exc}（{checkpoint_file.path()}）：外部检查点文件被改动")
+            return
+        self.report.warnings.extend(warnings)
+        previous = -1
+        for witnessed in self.witnessed:
+            if witnessed.tree_size <= previous:
+                self.problem(None, f"检查点文件第 {witnessed.line} 行的树大小 {witnessed.tree_size} 不大于前一行的 "
+                                   f"{previous}：外部检查点文件被改动（{checkpoint_file.path()}）")
+            previous = max(previous, witnessed.tree_size)
+
     def start(self) -> bool:
         """Read the size to check and the checkpoints; False (and a problem) if entry 0 is missing."""
         self.checkpoints = [(size, bytes(root), text) for size, root, text in _stream(
             "SELECT tree_size, root_hash, note FROM ledger_checkpoint ORDER BY tree_size")]
+        if self.checkpoints and not self.witnessed and not checkpoint_file.path().exists():
+            self.report.warnings.append(f"检查点文件 {checkpoint_file.path()} 不存在：无法核对数据库之外的检查点"
+                                        f"（后台任务签发下一个检查点时会写入）")
+        elif self.checkpoints and self.witnessed and self.checkpoints[-1][0] > self.witnessed[-1].tree_size:
+            self.report.warnings.append(
+                f"检查点文件落后：数据库中最新检查点大小 {self.checkpoints[-1][0]}，文件中最新为 "
+                f"{self.witnessed[-1].tree_size}（检查点任务会补写；若长期如此，请检查 {checkpoint_file.path()} 的写入权限）")
         # The nodes every checkpoint's root is folded from, to keep as they are recomputed.
-        for size, _, _ in self.checkpoints:
+        sizes = [size for size, _, _ in self.checkpoints] + [w.tree_size for w in self.witnessed]
+        for size in sizes:
             for level, index in _root_keys(size):
                 self.wanted.setdefault(level, []).append(index)
         for indexes in self.wanted.values():
@@ -400,22 +434,73 @@ class _TreeCheck:
         self.problem(index << level if level >= 0 and index >= 0 else 0, f"存在多余的树节点（第 {level} 层 {index}）")
         return False
 
+    def truncated(self, size: int) -> None:
+        """The log is shorter than the checkpoint file says it once was."""
+        newest = max(self.witnessed, key=lambda w: w.tree_size)
+        self.problem(size, f"日志被截断：检查点文件（{checkpoint_file.path()} 第 {newest.line} 行）见证过大小为 "
+                           f"{newest.tree_size} 的日志，数据库中只有 {size} 条（条目 {size}–{newest.tree_size - 1} "
+                           f"被删除）")
+
+    def check_signature(self, text: str, tree_size: int, root: bytes, public, sm2, sm2_check: bool = True) -> str | None:
+        """Why the note does not sign (tree_size, root) with our keys, or None if it does."""
+        try:
+            body = note.verify_note(text, keys.key_name(), public)
+            origin, n, signed_root = note.parse_checkpoint(body)
+            if n != tree_size or signed_root != root:
+                raise note.NoteError("signed body does not match the stored checkpoint")
+            if f"\u2014 {keys.sm2_key_name()} " in text:
+                if sm2 is None:
+                    self.sm2_unchecked += 1
+                elif sm2_check:
+                    note.verify_note_sm2(text, keys.sm2_key_name(), sm2.public_bytes)
+        except note.NoteError as exc:
+            return str(exc)
+        return None
+
     def check_checkpoints(self, kept: merkle.MemoryNodeStore) -> None:
-        public = keys.public_key()
-        for tree_size, root, text in self.checkpoints:
+        try:
+            public = keys.public_key()
+        except keys.SigningKeyMissing as exc:
+            self.problem(None, exc.message)
+            return
+        sm2 = keys.sm2_key_if_present()
+        self.sm2_unchecked = 0
+        # Ed25519 is checked on every checkpoint; SM2 (pure Python, ~20 ms each) on the newest
+        # SM2_CHECKED ones of the database and of the file.
+        first_sm2 = len(self.checkpoints) - SM2_CHECKED
+        for position, (tree_size, root, text) in enumerate(self.checkpoints):
             self.report.checkpoints += 1
             if tree_size > self.size:
                 self.problem(self.size, f"检查点大小 {tree_size} 超过日志条目数 {self.size}")
                 continue
             if merkle.root(kept, tree_size) != root:
                 self.problem(max(tree_size - 1, 0), f"检查点（大小 {tree_size}）的根哈希与重新计算的不符")
-            try:
-                body = note.verify_note(text, keys.key_name(), public)
-                origin, n, signed_root = note.parse_checkpoint(body)
-                if n != tree_size or signed_root != root:
-                    raise note.NoteError("signed body does not match the stored checkpoint")
-            except note.NoteError as exc:
-                self.problem(max(tree_size - 1, 0), f"检查点（大小 {tree_size}）签名无效：{exc}")
+            error = self.check_signature(text, tree_size, root, public, sm2, position >= first_sm2)
+            if error:
+                self.problem(max(tree_size - 1, 0), f"检查点（大小 {tree_size}）签名无效：{error}")
+        self.check_witnessed(kept, public, sm2)
+        if self.sm2_unchecked:
+            self.report.warnings.append(f"{self.sm2_unchecked} 个检查点带有 SM2 签名，但未配置 SM2 密钥"
+                                        f"（SANXIANG_SM2_KEY），SM2 签名未核验")
+
+    def check_witnessed(self, kept: merkle.MemoryNodeStore, public, sm2) -> None:
+        """Every checkpoint of the file: signed by us, and a prefix of the database log."""
+        first_sm2 = len(self.witnessed) - SM2_CHECKED
+        for position, witnessed in enumerate(self.witnessed):
+            self.report.witnessed += 1
+            where = f"检查点文件第 {witnessed.line} 行（大小 {witnessed.tree_size}）"
+            error = self.check_signature(witnessed.note, witnessed.tree_size, witnessed.root_hash, public, sm2,
+                                         position >= first_sm2)
+            if error:
+                self.problem(None, f"{where}签名无效：{error}")
+                continue
+            if witnessed.tree_size > self.size:
+                continue  # reported once, for the newest, below
+            if merkle.root(kept, witnessed.tree_size) != witnessed.root_hash:
+                self.problem(max(witnessed.tree_size - 1, 0),
+                             f"{where}的根哈希与数据库日志在该大小的根不符：日志的前 {witnessed.tree_size} 条被改写")
+        if self.witnessed and max(w.tree_size for w in self.witnessed) > self.size:
+            self.truncated(self.size)
 
 
 def _subjects(latest: dict[str, tuple[int, str]], start: int, bodies) -> None:
@@ -456,6 +541,7 @@ def verify_content(report: Report, latest: dict[str, tuple[int, str]]) -> None:
     from sanxiang.common.canonical import canonical_bytes, sha256_hex
     from sanxiang.disclosure.models import Publication
     from sanxiang.records.models import StoredFile
+    from sanxiang.records.services import FileHasher
 
     def index_of(row) -> int | None:
         return latest.get(row.ledger_ref(), (None,))[0]
@@ -466,12 +552,14 @@ def verify_content(report: Report, latest: dict[str, tuple[int, str]]) -> None:
         if not default_storage.exists(stored.storage_name):
             report.problems.append(Problem(index, f"文件 {stored.sha256} 已从存储中丢失"))
             continue
-        digest = hashlib.sha256()
+        digest = FileHasher()
         with default_storage.open(stored.storage_name, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         if digest.hexdigest() != stored.sha256:
             report.problems.append(Problem(index, f"文件 {stored.sha256} 的内容已被修改"))
+        elif stored.sm3 and digest.sm3_hexdigest() != stored.sm3:
+            report.problems.append(Problem(index, f"文件 {stored.sha256} 的 SM3 杂凑值与记录的不符"))
     for publication in Publication.objects.select_related("agency"):
         if sha256_hex(canonical_bytes(publication.public_document())) != publication.content_sha256:
             index = publication.ledger_index if publication.ledger_index is not None else index_of(publication)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sanxiang.ledger import keys, merkle
 from sanxiang.ledger.models import Entry
-from sanxiang.ledger.services import ledger_checkpoint, ledger_size
+from sanxiang.ledger.services import latest_checkpoint, ledger_size
 from sanxiang.ledger.store import DbNodeStore
 
 
@@ -31,14 +31,28 @@ def _int_params(request, *names: str):
 
 @require_GET
 def checkpoint(request):
-    cp = ledger_checkpoint()
-    return JsonResponse({
+    """The newest stored checkpoint. Reading never signs: checkpoints come from the checkpoint job
+    (every LEDGER_CHECKPOINT_INTERVAL_MINUTES, after every LEDGER_CHECKPOINT_EVERY entries and after
+    each public entry), so an anonymous request cannot make the server write."""
+    cp = latest_checkpoint()
+    if cp is None:
+        return _error(404, "no_checkpoint", "日志尚无签名检查点（检查点由后台任务定期签发）")
+    try:
+        public_key = keys.public_key_b64()
+    except keys.SigningKeyMissing as exc:
+        return _error(503, exc.code, exc.message)
+    data = {
         "origin": settings.LEDGER_ORIGIN,
         "tree_size": cp.tree_size,
         "root_hash": bytes(cp.root_hash).hex(),
         "note": cp.note,
-        "public_key": keys.public_key_b64(),
-    }, json_dumps_params={"ensure_ascii": False})
+        "public_key": public_key,
+    }
+    sm2 = keys.sm2_key_if_present()
+    if sm2 is not None:
+        data["sm2_public_key"] = base64.b64encode(sm2.public_bytes).decode()
+        data["sm2_key_name"] = keys.sm2_key_name()
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
+from sanxiang.ledger import guomi
 from sanxiang.records import filetypes
 from sanxiang.records.models import Evidence, UploadSession, UploadStatus
 from sanxiang.records.services import (
@@ -364,12 +365,13 @@ def _meta_from_session(session: UploadSession):
 
 def _finalize_locked(session: UploadSession, fd: int) -> Evidence:
     path = part_path(session)
+    sm3 = ""
     if not session.sha256:
         hasher = _hashers.take(session.pk, session.size)
         if hasher is None:
             with os.fdopen(os.dup(fd), "rb") as handle:
                 hasher = sha256_of_file(handle, length=session.size)
-        sha256 = hasher.hexdigest()
+        sha256, sm3 = hasher.hexdigest(), hasher.sm3_hexdigest()
         if session.sha256_expected and sha256 != session.sha256_expected:
             message = (f"文件校验失败：服务器计算的 SHA-256（{sha256}）与上传时声明的（{session.sha256_expected}）"
                        f"不符，文件在传输中可能已损坏，请重新上传")
@@ -385,6 +387,9 @@ def _finalize_locked(session: UploadSession, fd: int) -> Evidence:
         _retire(session, UploadStatus.REJECTED, exc.message)
         raise
     content_type = session.detected_type or session.content_type
+    if not sm3:
+        # A retried finalization: the running hashes are gone, SM3 is read back once.
+        sm3 = _sm3_of(path if path.exists() else None, session.sha256)
     if path.exists():
         with _PartFile(path, content_type) as content:
             blob_put(content, session.sha256)
@@ -400,12 +405,27 @@ def _finalize_locked(session: UploadSession, fd: int) -> Evidence:
         if locked.status != UploadStatus.RECEIVING:
             raise _gone(locked)
         evidence = evidence_record(case=session.case, actor=session.created_by, meta=meta, sha256=session.sha256,
-                                   size=session.size, original_name=session.filename, content_type=content_type)
+                                   size=session.size, original_name=session.filename, content_type=content_type,
+                                   sm3=sm3)
         UploadSession.objects.filter(pk=session.pk).update(status=UploadStatus.COMPLETE, evidence=evidence,
                                                           updated_at=timezone.now())
     _remove(path)
     _hashers.drop(session.pk)
     return evidence
+
+
+def _sm3_of(path: Path | None, sha256: str) -> str:
+    """SM3 of the temporary file, or of the stored blob when the file was already moved into place."""
+    hasher = guomi.sm3()
+    opener = (lambda: open(path, "rb")) if path is not None else (
+        lambda: default_storage.open(storage_name_for(sha256), "rb"))
+    try:
+        with opener() as handle:
+            while block := handle.read(BLOCK):
+                hasher.update(block)
+    except FileNotFoundError:
+        return ""
+    return hasher.hexdigest()
 
 
 def upload_finalize(*, session: UploadSession, actor) -> Evidence:

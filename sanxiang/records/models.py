@@ -23,6 +23,8 @@ class StoredFile(Recorded):
     """Content-addressed blob: stored once under its SHA-256, never overwritten or deleted."""
 
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    sm3 = models.CharField("SM3", max_length=64, blank=True, db_index=True,
+                           help_text="国密 SM3 杂凑值（GB/T 32905），与 SHA-256 同时在写入时流式计算")
     size = models.BigIntegerField("字节数")
     storage_name = models.CharField("存储路径", max_length=200)
     created_at = models.DateTimeField("首次存储时间", auto_now_add=True)
@@ -34,6 +36,13 @@ class StoredFile(Recorded):
 
     def __str__(self) -> str:
         return f"{self.sha256[:16]}…（{self.size} 字节）"
+
+    def ledger_state(self) -> dict:
+        state = super().ledger_state()
+        if not state.get("sm3"):
+            # Files stored before SM3 was recorded keep the state they were logged with.
+            state.pop("sm3", None)
+        return state
 
 
 class Evidence(Recorded):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sanxiang.cases.engine import flow_spec
 from sanxiang.common.exceptions import DomainError, RoleNotAllowed, ValidationFailed
+from sanxiang.ledger import guomi
 from sanxiang.ledger.services import ledger_append
 from sanxiang.records import filetypes
 from sanxiang.records.models import Evidence, EvidenceKind, StoredFile
@@ -59,9 +60,30 @@ def storage_name_for(sha256: str) -> str:
     return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
-def sha256_of_file(handle, *, length: int | None = None) -> hashlib._Hash:
-    """SHA-256 of an open binary file from its start (or of its first `length` bytes), streamed."""
-    digest = hashlib.sha256()
+class FileHasher:
+    """SHA-256 and SM3 (国密, GB/T 32905) of the same bytes, fed block by block while they stream.
+
+    `hexdigest()` is the SHA-256 (the content address); `sm3_hexdigest()` the SM3 recorded beside it.
+    """
+
+    def __init__(self) -> None:
+        self._sha256 = hashlib.sha256()
+        self._sm3 = guomi.sm3()
+
+    def update(self, block: bytes) -> None:
+        self._sha256.update(block)
+        self._sm3.update(block)
+
+    def hexdigest(self) -> str:
+        return self._sha256.hexdigest()
+
+    def sm3_hexdigest(self) -> str:
+        return self._sm3.hexdigest()
+
+
+def sha256_of_file(handle, *, length: int | None = None) -> FileHasher:
+    """SHA-256 and SM3 of an open binary file from its start (or of its first `length` bytes), streamed."""
+    digest = FileHasher()
     handle.seek(0)
     remaining = length
     while remaining is None or remaining > 0:
@@ -74,15 +96,16 @@ def sha256_of_file(handle, *, length: int | None = None) -> hashlib._Hash:
     return digest
 
 
-def _sha256_of(uploaded) -> str:
-    known = getattr(uploaded, "sha256", None)
-    if known:
-        return known
-    digest = hashlib.sha256()
+def _hashes_of(uploaded) -> tuple[str, str]:
+    """(SHA-256, SM3) of an uploaded file: from the hashing upload handler, else streamed now."""
+    known, known_sm3 = getattr(uploaded, "sha256", None), getattr(uploaded, "sm3", None)
+    if known and known_sm3:
+        return known, known_sm3
+    digest = FileHasher()
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    return digest.hexdigest()
+    return digest.hexdigest(), digest.sm3_hexdigest()
 
 
 def blob_put(content, sha256: str) -> str:
@@ -110,7 +133,7 @@ def blob_put(content, sha256: str) -> str:
     return name
 
 
-def file_store(*, sha256: str, size: int) -> tuple[StoredFile, bool]:
+def file_store(*, sha256: str, size: int, sm3: str = "") -> tuple[StoredFile, bool]:
     """The StoredFile row for a blob already put by `blob_put`; (row, whether it is new).
 
     Must run in the caller's transaction (which logs it). Two transactions storing the same new
@@ -122,7 +145,8 @@ def file_store(*, sha256: str, size: int) -> tuple[StoredFile, bool]:
         return existing, False
     try:
         with transaction.atomic():
-            return StoredFile.objects.create(sha256=sha256, size=size, storage_name=storage_name_for(sha256)), True
+            return StoredFile.objects.create(sha256=sha256, sm3=sm3, size=size,
+                                             storage_name=storage_name_for(sha256)), True
     except IntegrityError:
         return StoredFile.objects.get(sha256=sha256), False
 
@@ -213,13 +237,13 @@ def evidence_meta(*, case, actor, kind: str, step: str | None = None, descriptio
 
 @transaction.atomic
 def evidence_record(*, case, actor, meta: EvidenceMeta, sha256: str, size: int, original_name: str,
-                    content_type: str = "") -> Evidence:
+                    content_type: str = "", sm3: str = "") -> Evidence:
     """The database half of attaching: StoredFile (if new), Evidence and one ledger entry.
 
     The blob must already be in storage (`blob_put`). Corrections are logged as
     `evidence.correct` pointing at the entry that logged the evidence they supersede.
     """
-    stored, new = file_store(sha256=sha256, size=size)
+    stored, new = file_store(sha256=sha256, size=size, sm3=sm3)
     evidence = Evidence.objects.create(
         case=case, step=meta.step, kind=meta.kind, file=stored, original_name=original_name[:200],
         content_type=content_type[:100], description=meta.description, captured_at=meta.captured_at,
@@ -267,12 +291,12 @@ def evidence_attach(*, case, actor, uploaded, kind: str, description: str = "", 
                          secret=secret, trade_secret=trade_secret, privacy=privacy, supersedes=supersedes)
     name = (uploaded.name or "").rsplit("/", 1)[-1]
     detected = filetypes.check_content(kind, name, _head_of(uploaded))
-    sha256 = _sha256_of(uploaded)
+    sha256, sm3 = _hashes_of(uploaded)
     size = uploaded.size
     content_type = detected or getattr(uploaded, "content_type", "") or ""
     blob_put(uploaded, sha256)
     return evidence_record(case=case, actor=actor, meta=meta, sha256=sha256, size=size, original_name=name,
-                           content_type=content_type)
+                           content_type=content_type, sm3=sm3)
 
 
 def evidence_correct(*, evidence: Evidence, actor, uploaded, reason: str, kind: str | None = None,

@@ -1,19 +1,19 @@
 """Re-hash every stored evidence file (`sanxiang verify_evidence`).
 
-Each StoredFile is read back through the configured storage in 1 MiB blocks and hashed; a file
-that is gone, has another size or another SHA-256 is reported with the ledger entry that first
+Each StoredFile is read back through the configured storage in 1 MiB blocks and hashed with
+SHA-256 and SM3 (国密) at once; a file that is gone, has another size, another SHA-256 or another
+SM3 than recorded (files stored before SM3 was recorded have none) is reported with the ledger entry that first
 logged it. With S3 Object Lock configured, an object version without a retention is reported too.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 
 from sanxiang.records.models import StoredFile
-from sanxiang.records.services import BLOCK
+from sanxiang.records.services import BLOCK, FileHasher
 
 
 @dataclass
@@ -52,13 +52,13 @@ def _logged_at(stored: StoredFile) -> int | None:
     return None
 
 
-def _digest(name: str) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
+def _digest(name: str) -> tuple[str, str, int]:
+    digest, size = FileHasher(), 0
     with default_storage.open(name, "rb") as handle:
         while block := handle.read(BLOCK):
             digest.update(block)
             size += len(block)
-    return digest.hexdigest(), size
+    return digest.hexdigest(), digest.sm3_hexdigest(), size
 
 
 def verify_files() -> FileReport:
@@ -72,13 +72,16 @@ def verify_files() -> FileReport:
             report.problems.append(FileProblem(stored.sha256, stored.storage_name, _logged_at(stored), kind, message))
 
         try:
-            sha256, size = _digest(stored.storage_name)
+            sha256, sm3, size = _digest(stored.storage_name)
         except FileNotFoundError:
             problem("missing", f"文件 {stored.sha256} 已从存储中丢失（{stored.storage_name}）")
             continue
         report.bytes += size
         if sha256 != stored.sha256 or size != stored.size:
             problem("changed", f"文件 {stored.sha256} 的内容已被修改（现为 {size} 字节，SHA-256 {sha256}）")
+            continue
+        if stored.sm3 and sm3 != stored.sm3:
+            problem("changed", f"文件 {stored.sha256} 的 SM3 杂凑值与记录的不符（记录 {stored.sm3}，现为 {sm3}）")
             continue
         if lock_state is not None:
             mode, until = lock_state(stored.storage_name)

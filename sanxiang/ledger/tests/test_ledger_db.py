@@ -87,8 +87,10 @@ class TestAppend:
 
 @pytest.mark.django_db
 class TestTransparencyApi:
-    def test_checkpoint_is_signed_and_matches_the_tree(self, world):
-        published_case(world)
+    def test_checkpoint_is_signed_and_matches_the_tree(self, world, django_capture_on_commit_callbacks):
+        # A public entry queues the checkpoint job once its transaction commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            published_case(world)
         data = Client().get("/transparency/v1/checkpoint").json()
         assert set(data) == {"origin", "tree_size", "root_hash", "note", "public_key"}
         assert data["tree_size"] == ledger_size()
@@ -98,8 +100,9 @@ class TestTransparencyApi:
         origin, size, root = note.parse_checkpoint(body)
         assert origin == data["origin"] and size == data["tree_size"] and root.hex() == data["root_hash"]
 
-    def test_inclusion_proof_of_a_published_decision_verifies(self, world):
-        case, publication = published_case(world)
+    def test_inclusion_proof_of_a_published_decision_verifies(self, world, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            case, publication = published_case(world)
         client = Client()
         cp = client.get("/transparency/v1/checkpoint").json()
         proof = client.get(f"/transparency/v1/proof/inclusion?index={publication.ledger_index}"

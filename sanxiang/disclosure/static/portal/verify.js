@@ -99,6 +99,8 @@
     step(signature === "ok" ? "检查点签名有效（Ed25519，树大小 " + cp.tree_size + "）"
       : "浏览器不支持 Ed25519，检查点签名请用公钥离线核验");
 
+    // Checkpoints are signed by a background job shortly after each publication.
+    if (index >= cp.tree_size) throw new Error("该公示尚未纳入最新的签名检查点，请稍后再核验");
     var r = await fetch("/transparency/v1/entries/" + index, { credentials: "omit" });
     if (!r.ok) throw new Error("日志条目不公开或不存在");
     var entry = unb64(await r.text());
