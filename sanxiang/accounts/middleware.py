@@ -1,9 +1,10 @@
 """Audit of permission denials (安全审计: 越权访问). One place records them, after the response.
 
-A denial is a 403, or a 404 that hides an object which exists but lies outside the user's scope
-(accounts.scoping.OutOfScope; the user sees the same 404 as for a missing object). Views and the
-API mark the request (`note_denial`); this middleware writes one audit entry once the response
-is made, outside any transaction the refused request rolled back.
+A denial is a 403, a refused role (RoleNotAllowed, whatever page answers it), or a 404 that hides
+an object which exists but lies outside the user's scope (accounts.scoping.OutOfScope; the user
+sees the same 404 as for a missing object). Views and the API mark the request (`note_denial`);
+this middleware writes one audit entry once the response is made, outside any transaction the
+refused request rolled back.
 
 Only authenticated users are recorded: anonymous probing is answered (302 to the login page, 403,
 404) but writes nothing, so it cannot grow the log.
@@ -57,8 +58,9 @@ class PermissionDenialAuditMiddleware:
         user = getattr(request, "user", None)
         if not getattr(user, "is_authenticated", False):
             return response
-        marked = hasattr(request, _ATTR)
-        if response.status_code == 403 or (response.status_code == 404 and marked):
+        # Marked: an out-of-scope object or a refused role, whatever the answer (404, 403, or a
+        # redirect back with the message); unmarked 403s come from Django or DRF permission checks.
+        if hasattr(request, _ATTR) or response.status_code == 403:
             from sanxiang.ledger.audit import audit_record
 
             target = getattr(request, _ATTR, "") or _object_of(request)

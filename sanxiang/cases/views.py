@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from sanxiang.accounts.middleware import note_denial
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import agency_scope
 from sanxiang.cases import selectors
@@ -292,6 +293,7 @@ def publication_release(request, publication_id):
     try:
         publication = publication_publish(publication=publication, actor=request.user)
     except DomainError as exc:
+        note_denial(request, exc)  # a refused role is audited even when answered by a redirect
         if _is_htmx(request):
             case = _case_or_404(request.user, publication.case_id)
             return _render_case(request, case, status=exc.status, publish_error=exc)
