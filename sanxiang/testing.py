@@ -164,8 +164,8 @@ CHECKLIST_ALL = {
 @dataclass
 class RecordsWorld:
     """The World plus one archived case with everything a persona could look at: plain and
-    restricted (个人隐私) evidence, issued documents, a released publication and an upload in
-    progress; and the personas the access-control tests add: oscar (an officer of the same agency
+    restricted (个人隐私) evidence, issued documents, a released publication, an upload in
+    progress and two rows of its access log; and the personas the access-control tests add: oscar (an officer of the same agency
     who is not on the case) and root (the system administrator)."""
 
     world: World
@@ -192,6 +192,7 @@ def build_records_world(world: World | None = None) -> RecordsWorld:
     from sanxiang.disclosure.services import publication_publish
     from sanxiang.records.chunked import upload_session_create
     from sanxiang.records.services import evidence_attach
+    from sanxiang.supervision.services import access_record
 
     world = world or build_world()
     oscar, _ = officer_user(world.agency, Role.OFFICER, "oscar", "奥斯卡")
@@ -211,4 +212,8 @@ def build_records_world(world: World | None = None) -> RecordsWorld:
     case = walk(case, cast, fine=800)
     document = case.documents.order_by("pk").first()
     publication = publication_publish(publication=case.publications.get(), actor=world.erin)
+    # Two looks by the case's officer: at the case, and at the restricted file (its label names it).
+    access_record(actor=world.alice, case=case, target=case, label=f"案件 {case.number}")
+    access_record(actor=world.alice, case=case, target=flagged, action="download", reason="制作询问笔录",
+                  flagged=True, label=f"证据 {flagged.original_name}（照片）")
     return RecordsWorld(world, oscar, root, case, plain, flagged, document, publication, upload)
