@@ -56,22 +56,27 @@ def agency_q(user, path: str) -> Q | None:
 
 
 def restricted_q(user, case_path: str) -> Q | None:
-    """Q of the cases (reached by `case_path`, e.g. "case") whose restricted material `user` may
-    see, or None when the user may see none. Combine with agency_q: this does not check scope."""
+    """Q of the cases (reached by `case_path`, e.g. "case"; "" for Case itself) whose restricted
+    material `user` may see: Q() for all, None for none. Combine with agency_q, which checks scope."""
     if not _is_active_user(user):
         return None
     if user.role == "supervisor":
         return Q()
     from sanxiang.cases.models import CaseOfficer
 
-    allowed = Q(pk__in=[])
+    grounds = []
     if user.role in RESTRICTED_AGENCY_ROLES and user.agency_id is not None:
-        allowed |= Q(**{f"{case_path}__agency_id" if case_path else "agency_id": user.agency_id})
+        grounds.append(Q(**{f"{case_path}__agency_id" if case_path else "agency_id": user.agency_id}))
     officer = getattr(user, "officer", None)
     if officer is not None:
         # A subquery, not a join through the officers: a join would repeat each row once per officer.
         own_cases = CaseOfficer.objects.filter(officer_id=officer.pk).values("case_id")
-        allowed |= Q(**{f"{case_path}_id__in" if case_path else "pk__in": own_cases})
+        grounds.append(Q(**{f"{case_path}_id__in" if case_path else "pk__in": own_cases}))
+    if not grounds:
+        return None
+    allowed = grounds[0]
+    for ground in grounds[1:]:
+        allowed |= ground
     return allowed
 
 
@@ -95,9 +100,10 @@ class ScopedQuerySet(models.QuerySet):
         row = self.visible_to(user).filter(**lookup).first()
         if row is not None:
             return row
-        hidden = self.filter(**lookup).first() if _is_active_user(user) else None
+        # Only signed-in users' denials are audited, so only they pay for the second look.
+        hidden = self.filter(**lookup).values_list("pk", flat=True).first() if _is_active_user(user) else None
         if hidden is not None:
-            raise OutOfScope(message, obj=hidden)
+            raise OutOfScope(message, ref=f"{self.model._meta.label_lower}:{hidden}")
         raise NotFound(message)
 
 
@@ -105,10 +111,9 @@ class OutOfScope(NotFound):
     """The object exists but the user may not see it. Rendered as a plain 404 (no existence
     oracle); the audit middleware records it as a permission denial."""
 
-    def __init__(self, message: str, *, obj=None, ref: str = "", **kwargs) -> None:
+    def __init__(self, message: str, *, ref: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
-        self.object_ref = ref or (obj.ledger_ref() if hasattr(obj, "ledger_ref") else
-                                  f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else "")
+        self.object_ref = ref  # e.g. "cases.case:12", as in the ledger
 
 
 class AgencyScopedQuerySet(ScopedQuerySet):

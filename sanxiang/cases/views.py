@@ -33,7 +33,7 @@ from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.disclosure.selectors import pending_for, publication_get
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
-from sanxiang.records.selectors import evidence_visible_to
+from sanxiang.records.selectors import evidence_visible_to, evidence_withheld
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
@@ -178,6 +178,7 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "本案承办人员" if a.assigned_only else (Role(r).label if r in Role.values else r)
         for a in (step.actions.values() if step else ()) for r in a.roles))
     evidence = list(evidence_visible_to(user, case).select_related("file", "uploaded_by"))
+    withheld = list(evidence_withheld(user, case))  # shown by hash only
     for e in evidence:
         e.step_name = spec.step_name(e.step)
     return {
@@ -186,7 +187,8 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "error_action": actions[open_action].name if open_action in actions else "",
         "notice": notice, "events": events, "today": on,
         "days_to_decision": (case.decision_due - on).days if case.decision_due and not case.decided_on else None,
-        "evidence": evidence, "waiting_for": waiting_for,
+        "evidence": evidence, "withheld": withheld, "evidence_count": len(evidence) + len(withheld),
+        "waiting_for": waiting_for,
         "evidence_kinds": EvidenceKind.choices, "upload_error": upload_error, "upload_values": upload_values or {},
         "reviews": case.reviews.select_related("reviewer"),
         "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,

@@ -147,7 +147,8 @@ EXPECTED: dict[str, list[Probe]] = {
                              markers=[(number, ("alice", "carol", "dave", "erin", "sam", "root"))])],
     "cases:new": [Probe("get", status=expect(403, anon=302, alice=200, oscar=200, mallory=200))],
     "cases:detail": [Probe("get", case_kw, case_page(),
-                           markers=[(number, IN_SCOPE), (private_name, RESTRICTED_OK)])],
+                           markers=[(number, IN_SCOPE), (private_name, RESTRICTED_OK),
+                                    (withheld_line, ("oscar", "root"))])],
     "cases:action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_page(409))],
     "cases:evidence_upload": [Probe("post", case_kw, case_page(400), data=lambda w: {"kind": "photo"})],
     "cases:evidence_download": [
