@@ -5,8 +5,8 @@ NetBox's `RestrictedQuerySet.restrict(user, action)` is the model: the permissio
 queryset, so a caller cannot forget it and a new read gets it for free.
 
 The rule:
-1. Denied by default. Anonymous users, inactive users and staff without an agency (other than
-   supervisors and administrators) see nothing.
+1. Denied by default. Anonymous users, inactive users, staff without an agency (other than
+   supervisors and administrators) and users whose role is not one named here see nothing.
 2. Agency scope. Supervisors and administrators see every agency; everybody else their own
    agency and the agencies below it.
 3. Restricted material (evidence flagged 国家秘密、商业秘密、个人隐私) is seen, within that scope,
@@ -27,6 +27,8 @@ from sanxiang.common.exceptions import NotFound
 
 # Roles that see restricted material of their own agency's cases (not of agencies below it).
 RESTRICTED_AGENCY_ROLES = ("unit_head", "agency_head", "legal_reviewer")
+# Roles that see their agency tree. A role not named here or below sees nothing until it is.
+AGENCY_ROLES = ("officer", *RESTRICTED_AGENCY_ROLES)
 ALL_AGENCY_ROLES = ("supervisor", "admin")
 
 
@@ -40,7 +42,7 @@ def agency_scope(user) -> list[int] | None:
         return []
     if user.is_superuser or user.role in ALL_AGENCY_ROLES:
         return None
-    if user.agency_id is None:
+    if user.agency_id is None or user.role not in AGENCY_ROLES:
         return []
     return user.agency.descendant_ids()
 

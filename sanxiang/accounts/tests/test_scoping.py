@@ -42,10 +42,12 @@ def test_denied_by_default_on_every_scoped_model(rw):
     stray = UserFactory(username="stray", role=Role.OFFICER, agency=rw.world.agency)
     stray.agency = None  # an account whose agency was taken away (not saved: the constraint forbids it)
     inactive = UserFactory(username="gone", role=Role.SUPERVISOR, agency=None, is_active=False)
+    roleless = UserFactory(username="roleless", role=Role.OFFICER, agency=rw.world.agency)
+    roleless.role = "auditor"  # a role the rule does not name (not saved: the field refuses it)
     for label, model in scoped_models().items():
         # The fixture case (a 800-yuan fine) needs no legal review; every other model has rows.
         assert model._default_manager.exists() or label == "reviews.legalreview", f"{label}: no row to hide"
-        for user in (AnonymousUser(), stray, inactive):
+        for user in (AnonymousUser(), stray, inactive, roleless):
             assert not model._default_manager.visible_to(user).exists(), (label, str(user))
         # The supervisor sees the rows (upload sessions are their owner's only).
         if label not in ("records.uploadsession", "reviews.legalreview"):
