@@ -117,3 +117,16 @@ def test_a_refused_role_is_audited(rw):
     assert response.status_code == 403
     [entry] = _denials()
     assert entry["data"]["status"] == 403 and entry["data"]["path"] == "/api/access-log/"
+
+
+def test_denial_through_token_auth_is_audited_with_the_token_user(rw):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    # As the other API tests do (records/tests/conftest.py): a token from the token endpoint.
+    token = client.post("/api/auth/token/", {"username": "mallory", "password": "pass12345"}, format="json")
+    assert token.status_code == 200, token.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    assert client.get(f"/api/cases/{rw.case.pk}/").status_code == 404
+    assert client.get(f"/api/cases/{rw.case.pk}/documents/").status_code == 404
+    assert [(d["actor"], d["data"]["object"]) for d in _denials()] == [("mallory", rw.case.ledger_ref())] * 2
