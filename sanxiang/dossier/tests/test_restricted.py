@@ -127,3 +127,16 @@ def test_export_command_honours_the_same_rule(rw, tmp_path):
     entry = Entry.objects.filter(kind="audit.permission_denied").get()
     body = json.loads(bytes(entry.body))
     assert body["actor"] == "mallory" and body["data"]["object"] == rw.case.ledger_ref()
+
+
+def test_a_forged_withheld_entry_fails_offline_verification(rw, tmp_path):
+    response = _client(rw.oscar).post(f"/staff/cases/{rw.case.pk}/dossier/", {"reason": "移送法院"})
+    source = _zip_of(response)
+    manifest = json.loads(source.read("manifest.json"))
+    manifest["withheld_entries"][0]["leaf_hash"] = "00" * 32
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as out:
+        for name in source.namelist():
+            out.writestr(name, json.dumps(manifest) if name == "manifest.json" else source.read(name))
+    report = verify_dossier(forged)
+    assert not report.ok and any("受限日志条目" in p for p in report.problems)
