@@ -159,3 +159,61 @@ CHECKLIST_ALL = {
     "authority": True, "qualification": True, "procedure": True, "facts": True, "evidence": True, "law": True,
     "discretion": True, "no_abuse": True, "documents": True, "crime": True,
 }
+
+
+@dataclass
+class RecordsWorld:
+    """The World plus one archived case with everything a persona could look at: plain and
+    restricted (个人隐私) evidence, issued documents, a released publication, an upload in
+    progress and two rows of its access log; and the personas the access-control tests add: oscar (an officer of the same agency
+    who is not on the case) and root (the system administrator)."""
+
+    world: World
+    oscar: User
+    root: User
+    case: object
+    plain: object
+    flagged: object
+    document: object
+    publication: object
+    upload: object
+
+    PRIVATE_NAME = "张三丰病历-隐私.jpg"
+    PLAIN_NAME = "现场全景.jpg"
+
+
+def build_records_world(world: World | None = None) -> RecordsWorld:
+    """Extend `world` (or a new one) with the archived case of RecordsWorld. Uses the services
+    throughout, like production; takes a few seconds (documents are rendered)."""
+    from django.core.files.base import ContentFile
+
+    from sanxiang.cases.services import case_open
+    from sanxiang.cases.walkthrough import Cast, walk
+    from sanxiang.disclosure.services import publication_publish
+    from sanxiang.records.chunked import upload_session_create
+    from sanxiang.records.services import evidence_attach
+    from sanxiang.supervision.services import access_record
+
+    world = world or build_world()
+    oscar, _ = officer_user(world.agency, Role.OFFICER, "oscar", "奥斯卡")
+    root = UserFactory(username="root", role=Role.ADMIN, agency=None, display_name="系统管理员", is_staff=True,
+                       is_superuser=True)
+    case = case_open(actor=world.alice, item=world.item, party=citizen_party(), title="擅自倾倒建筑垃圾",
+                     officers=[world.alice_officer, world.bob_officer],
+                     opened_on=timezone.localdate() - dt.timedelta(days=30))
+    cast = Cast(world.alice, world.carol, world.dave, world.erin)
+    case = walk(case, cast, until="investigation")
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+    plain = evidence_attach(case=case, actor=world.alice, kind="photo", description="现场照片",
+                            uploaded=ContentFile(jpeg + b"street", name=RecordsWorld.PLAIN_NAME))
+    flagged = evidence_attach(case=case, actor=world.alice, kind="photo", privacy=True, description="",
+                              uploaded=ContentFile(jpeg + b"medical record", name=RecordsWorld.PRIVATE_NAME))
+    upload = upload_session_create(case=case, actor=world.alice, filename="执法记录仪.mp4", size=1024, kind="video")
+    case = walk(case, cast, fine=800)
+    document = case.documents.order_by("pk").first()
+    publication = publication_publish(publication=case.publications.get(), actor=world.erin)
+    # Two looks by the case's officer: at the case, and at the restricted file (its label names it).
+    access_record(actor=world.alice, case=case, target=case, label=f"案件 {case.number}")
+    access_record(actor=world.alice, case=case, target=flagged, action="download", reason="制作询问笔录",
+                  flagged=True, label=f"证据 {flagged.original_name}（照片）")
+    return RecordsWorld(world, oscar, root, case, plain, flagged, document, publication, upload)

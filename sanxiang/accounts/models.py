@@ -51,9 +51,7 @@ class User(AbstractUser, Recorded):
         return self.is_superuser or self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     def visible_agency_ids(self) -> list[int] | None:
-        """Agencies whose records this user may see; None means all."""
-        if self.sees_all_agencies:
-            return None
-        if self.agency_id is None:
-            return []
-        return self.agency.descendant_ids()
+        """Agencies whose records this user may see; None means all (see accounts.scoping)."""
+        from sanxiang.accounts.scoping import agency_scope
+
+        return agency_scope(self)

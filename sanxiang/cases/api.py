@@ -8,9 +8,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sanxiang.accounts.scoping import agency_scope
 from sanxiang.cases import selectors
 from sanxiang.cases.engine import flow_spec
-from sanxiang.cases.models import Case
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
 from sanxiang.common.exceptions import ValidationFailed
 from sanxiang.records.services import evidence_attach
@@ -104,7 +104,7 @@ class CaseListApi(APIView):
         data = CaseOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        agency_ids = request.user.visible_agency_ids() or []
+        agency_ids = agency_scope(request.user) or []
         item = EnforcementItem.objects.filter(code=v["item"], agency_id__in=agency_ids).first()
         if item is None:
             raise ValidationFailed(f"执法事项“{v['item']}”不存在或不属于本机关", field="item", code="item_unknown")
@@ -135,7 +135,7 @@ class CaseActionApi(APIView):
     def post(self, request, pk: int, action: str):
         case = selectors.case_get(request.user, pk)
         case_transition(case=case, action=action, actor=request.user, data=dict(request.data))
-        case = Case.objects.get(pk=case.pk)
+        case = selectors.case_get(request.user, case.pk)
         return Response(CaseDetailOutput(case, context={"request": request}).data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import AgencyScopedQuerySet, CaseScopedQuerySet
 from sanxiang.cases.choices import PartyKind, ServiceMethod
 from sanxiang.common.models import Recorded
 
@@ -26,6 +27,8 @@ class Party(Recorded):
     address = models.CharField("住址/住所", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     bank_account = models.CharField("银行账号", max_length=40, blank=True)
+
+    objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
@@ -79,6 +82,8 @@ class Case(Recorded):
                                    related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    objects = AgencyScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "案件"
         ordering = ["-opened_on", "-pk"]
@@ -93,6 +98,8 @@ class CaseOfficer(Recorded):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
     officer = models.ForeignKey("registry.Officer", on_delete=models.PROTECT, related_name="assignments")
     is_lead = models.BooleanField("主办", default=False)
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "承办人员"
@@ -113,6 +120,8 @@ class CaseEvent(Recorded):
     data = models.JSONField("填写内容", default=dict, blank=True)
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
 
+    objects = CaseScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "办案记录"
         ordering = ["at", "pk"]
@@ -129,6 +138,8 @@ class Decision(Recorded):
     reasons = models.TextField("理由及依据")
     text = models.TextField("决定书正文")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "处罚决定"

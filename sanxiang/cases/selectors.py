@@ -6,17 +6,11 @@ from django.db.models import QuerySet
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import Case
-from sanxiang.common.exceptions import NotFound
 
 
 def case_queryset(user) -> QuerySet[Case]:
-    """Every case the user may see: supervisors and administrators all, staff their agency tree,
-    anonymous users none."""
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    qs = Case.objects.select_related("agency", "item", "flow", "party")
-    visible = user.visible_agency_ids()
-    return qs if visible is None else qs.filter(agency_id__in=visible)
+    """Every case the user may see (the rule is Case.objects.visible_to, see accounts.scoping)."""
+    return Case.objects.visible_to(user).select_related("agency", "item", "flow", "party")
 
 
 def case_list(user, *, mine: bool = False, state: str | None = None) -> QuerySet[Case]:
@@ -29,10 +23,9 @@ def case_list(user, *, mine: bool = False, state: str | None = None) -> QuerySet
 
 
 def case_get(user, pk: int) -> Case:
-    case = case_queryset(user).filter(pk=pk).first()
-    if case is None:
-        raise NotFound("案件不存在或无权查看")
-    return case
+    """The case, or NotFound (OutOfScope, audited, when it exists outside the user's scope)."""
+    return Case.objects.select_related("agency", "item", "flow", "party").get_visible(
+        user, pk=pk, message="案件不存在或无权查看")
 
 
 def work_queue(user) -> QuerySet[Case]:

@@ -20,7 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from sanxiang.accounts.middleware import note_denial
 from sanxiang.accounts.models import Role
+from sanxiang.accounts.scoping import agency_scope
 from sanxiang.cases import selectors
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import ActionSpec, FlowSpec, flow_spec
@@ -28,10 +30,10 @@ from sanxiang.cases.facts import hearing_right
 from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
-from sanxiang.disclosure.models import Publication, PublicationStatus
+from sanxiang.disclosure.selectors import pending_for, publication_get
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
-from sanxiang.records.selectors import evidence_visible_to
+from sanxiang.records.selectors import evidence_visible_to, evidence_withheld
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
@@ -73,9 +75,7 @@ def my_cases(request):
     _with_due_state([*queue, *mine], on)
     pending = []
     if user.role in PUBLISHER_ROLES or user.sees_all_agencies:
-        visible = user.visible_agency_ids()
-        qs = Publication.objects.filter(status=PublicationStatus.PENDING).select_related("agency", "case")
-        pending = list(qs if visible is None else qs.filter(agency_id__in=visible))
+        pending = list(pending_for(user))
         for p in pending:
             p.overdue = publication_is_overdue(p, on)
     return render(request, "cases/my_cases.html", {
@@ -97,7 +97,7 @@ def _parse_opened_on(raw: str) -> dt.date | None:
 def case_new(request):
     """立案登记: an officer registers a case on an item of the agency, with the party and officers."""
     user = request.user
-    agency_ids = user.visible_agency_ids() or []
+    agency_ids = agency_scope(user) or []
     items = EnforcementItem.objects.filter(agency_id__in=agency_ids, kind="penalty", is_active=True).order_by("code")
     officers = Officer.objects.filter(agency_id__in=agency_ids, certificate_no__isnull=False).order_by("name")
     own = getattr(user, "officer", None)
@@ -179,6 +179,7 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "本案承办人员" if a.assigned_only else (Role(r).label if r in Role.values else r)
         for a in (step.actions.values() if step else ()) for r in a.roles))
     evidence = list(evidence_visible_to(user, case).select_related("file", "uploaded_by"))
+    withheld = list(evidence_withheld(user, case))  # shown by hash only
     for e in evidence:
         e.step_name = spec.step_name(e.step)
     return {
@@ -187,7 +188,8 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "error_action": actions[open_action].name if open_action in actions else "",
         "notice": notice, "events": events, "today": on,
         "days_to_decision": (case.decision_due - on).days if case.decision_due and not case.decided_on else None,
-        "evidence": evidence, "waiting_for": waiting_for,
+        "evidence": evidence, "withheld": withheld, "evidence_count": len(evidence) + len(withheld),
+        "waiting_for": waiting_for,
         "evidence_kinds": EvidenceKind.choices, "upload_error": upload_error, "upload_values": upload_values or {},
         "reviews": case.reviews.select_related("reviewer"),
         "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,
@@ -197,7 +199,7 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "officers": list(case.assignments.select_related("officer").order_by("-is_lead", "pk")),
         "can_upload": own is not None and case.officers.filter(pk=own.pk).exists() and not spec.is_final(case.state),
         "can_publish": user.role in PUBLISHER_ROLES,
-        "access_log": list(case_access_log(case)[:50]),
+        "access_log": list(case_access_log(user, case)[:50]),
     }
 
 
@@ -270,6 +272,7 @@ def evidence_download(request, pk, evidence_id):
 
     case = _case_or_404(request.user, pk)
     if not Evidence.objects.filter(case=case, pk=evidence_id).exists():
+        # Another case's evidence under this case's address: no such object here (not a denial).
         raise Http404("证据不存在")
     return records_download(request, evidence_id)
 
@@ -286,14 +289,14 @@ def _safe_next(request) -> str | None:
 @require_POST
 def publication_release(request, publication_id):
     """公示审核: release the redacted decision to the portal (heads and legal reviewers)."""
-    visible = request.user.visible_agency_ids()
-    qs = Publication.objects.all() if visible is None else Publication.objects.filter(agency_id__in=visible)
-    publication = qs.filter(pk=publication_id).first()
-    if publication is None:
-        raise Http404("公示信息不存在或无权查看")
+    try:
+        publication = publication_get(request.user, publication_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     try:
         publication = publication_publish(publication=publication, actor=request.user)
     except DomainError as exc:
+        note_denial(request, exc)  # a refused role is audited even when answered by a redirect
         if _is_htmx(request):
             case = _case_or_404(request.user, publication.case_id)
             return _render_case(request, case, status=exc.status, publish_error=exc)

@@ -8,6 +8,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sanxiang.accounts.middleware import note_denial
 from sanxiang.common.exceptions import DomainError
 
 _DRF_MESSAGES = {
@@ -34,6 +35,9 @@ def _first_field_error(detail) -> tuple[str | None, str]:
 
 
 def exception_handler(exc, context):
+    request = context.get("request")
+    # The audit middleware sees the Django request, not the exception the API turned into a response.
+    note_denial(getattr(request, "_request", request), exc)
     if isinstance(exc, DomainError):
         return Response({"error": exc.as_dict()}, status=exc.status)
     if isinstance(exc, Http404):

@@ -6,9 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sanxiang.common.exceptions import NotFound
 from sanxiang.disclosure import selectors
-from sanxiang.disclosure.models import Publication
 from sanxiang.disclosure.services import publication_publish
 
 
@@ -50,9 +48,6 @@ class PendingPublicationListApi(APIView):
 class PublicationPublishApi(APIView):
     @extend_schema(request=None, responses=PublicationOutput, summary="公示审核并发布")
     def post(self, request, pk: int):
-        publication = Publication.objects.filter(pk=pk).first()
-        visible = request.user.visible_agency_ids()
-        if publication is None or (visible is not None and publication.agency_id not in visible):
-            raise NotFound("公示不存在或无权查看")
+        publication = selectors.publication_get(request.user, pk)
         publication = publication_publish(publication=publication, actor=request.user)
         return Response(PublicationOutput(publication).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import AgencyScopedQuerySet
 from sanxiang.common.models import Recorded
 
 
@@ -12,6 +13,14 @@ class PublicationStatus(models.TextChoices):
     PENDING = "pending", "待审核公示"
     PUBLISHED = "published", "已公示"
     WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PublicationQuerySet(AgencyScopedQuerySet):
+    """Staff see the publications of their agency scope (`visible_to`); the public portal reads
+    `released()` only: published rows, already redacted."""
+
+    def released(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
 
 
 class Publication(Recorded):
@@ -43,6 +52,8 @@ class Publication(Recorded):
     content_sha256 = models.CharField("内容哈希", max_length=64)
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
     withdrawn_reason = models.CharField("撤回理由", max_length=200, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "公示信息"

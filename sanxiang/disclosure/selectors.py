@@ -1,4 +1,5 @@
-"""Public reads. The portal sees publications (already redacted) and the public registry only."""
+"""Reads of publications. The portal sees released publications only (already redacted); staff
+see those of their agency scope (Publication.objects.visible_to)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 
 
 def published(query: str = "", agency_code: str = "") -> QuerySet[Publication]:
-    qs = Publication.objects.filter(status=PublicationStatus.PUBLISHED).select_related("agency")
+    qs = Publication.objects.released().select_related("agency")
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(party_name__icontains=query) | Q(decision_number__icontains=query))
     if agency_code:
@@ -22,8 +23,10 @@ def published_get(pk: int) -> Publication | None:
 
 def pending_for(user) -> QuerySet[Publication]:
     """Publications awaiting release, scoped to the agencies the user may see."""
-    qs = Publication.objects.filter(status=PublicationStatus.PENDING).select_related("agency")
-    visible = user.visible_agency_ids()
-    if visible is not None:
-        qs = qs.filter(agency_id__in=visible)
-    return qs.order_by("due_on", "pk")
+    qs = Publication.objects.visible_to(user).filter(status=PublicationStatus.PENDING)
+    return qs.select_related("agency", "case").order_by("due_on", "pk")
+
+
+def publication_get(user, pk: int) -> Publication:
+    """A publication of the user's scope (staff side, any status), or NotFound."""
+    return Publication.objects.select_related("agency").get_visible(user, pk=pk, message="公示信息不存在或无权查看")

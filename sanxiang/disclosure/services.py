@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
+from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
@@ -71,9 +72,8 @@ def publication_publish(*, publication: Publication, actor) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if actor.role not in PUBLISHER_ROLES:
         raise RoleNotAllowed("公示审核须由承办机构负责人、机关负责人或法制审核人员办理", code="role_not_allowed")
-    visible = actor.visible_agency_ids()
-    if visible is not None and publication.agency_id not in visible:
-        raise DomainError("无权公示其他机关的信息", code="not_found")
+    if not Publication.objects.visible_to(actor).filter(pk=publication.pk).exists():
+        raise OutOfScope("无权公示其他机关的信息", ref=publication.ledger_ref())
     if publication.status != PublicationStatus.PENDING:
         raise DomainError(f"该公示状态为“{publication.get_status_display()}”，不能再次公示", code="already_published")
     publication.status = PublicationStatus.PUBLISHED

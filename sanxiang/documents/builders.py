@@ -459,8 +459,11 @@ def _evidence_list(case) -> list[str]:
             continue
         seen.add(doc.number)
         items.append(f"《{doc.title}》（{doc.number}）")
-    for ev in case.evidence.filter(superseded_by__isnull=True).order_by("uploaded_at", "pk"):
-        items.append(f"{ev.get_kind_display()}：{ev.description or ev.original_name}")
+    for ev in case.evidence.filter(superseded_by__isnull=True).select_related("file").order_by("uploaded_at", "pk"):
+        # A document is read by everybody who sees the case: restricted evidence is never named by
+        # its file name there (accounts.scoping), only described or identified by hash.
+        fallback = f"受限材料（哈希 {ev.file.sha256}）" if ev.is_restricted else ev.original_name
+        items.append(f"{ev.get_kind_display()}：{ev.description or fallback}")
     return items
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import CaseScopedQuerySet
 from sanxiang.common.models import Recorded
 
 
@@ -36,6 +37,8 @@ class Document(Recorded):
     content = models.JSONField("文书内容")
     content_sha256 = models.CharField("内容 SHA-256", max_length=64)
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "执法文书"

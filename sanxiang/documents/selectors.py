@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sanxiang.cases.selectors import case_queryset
-from sanxiang.common.exceptions import NotFound
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.models import Document
 
@@ -13,9 +11,8 @@ _ORDER = {code: i for i, code in enumerate(KINDS)}
 
 
 def document_queryset(user) -> QuerySet[Document]:
-    """Documents of the cases the user may see."""
-    return Document.objects.filter(case__in=case_queryset(user)).select_related(
-        "case", "docx", "pdf", "issued_by", "supersedes")
+    """Documents of the cases the user may see (Document.objects.visible_to)."""
+    return Document.objects.visible_to(user).select_related("case", "docx", "pdf", "issued_by", "supersedes")
 
 
 def case_documents(user, case) -> list[Document]:
@@ -26,7 +23,5 @@ def case_documents(user, case) -> list[Document]:
 
 
 def document_get(user, pk: int) -> Document:
-    document = document_queryset(user).filter(pk=pk).first()
-    if document is None:
-        raise NotFound("文书不存在或无权查看")
-    return document
+    return Document.objects.select_related("case", "docx", "pdf", "issued_by", "supersedes").get_visible(
+        user, pk=pk, message="文书不存在或无权查看")

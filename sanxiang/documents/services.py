@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from sanxiang.accounts.models import Role
+from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.models import Case
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import (
     DomainError,
-    NotFound,
     RoleNotAllowed,
     TransitionNotAllowed,
     ValidationFailed,
@@ -39,9 +39,9 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _check_scope(actor, case) -> None:
-    visible = actor.visible_agency_ids()
-    if visible is not None and case.agency_id not in visible:
-        raise NotFound("案件不存在或无权查看")
+    # The one rule (accounts.scoping), also here: a service may be called without a view before it.
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise OutOfScope("案件不存在或无权查看", ref=case.ledger_ref())
 
 
 def _check_role(actor, kind: DocumentKind) -> None:

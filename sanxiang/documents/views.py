@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sanxiang.accounts.middleware import note_denial
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.documents import selectors
@@ -64,6 +65,7 @@ def document_issue_view(request, pk):
         document = document_issue(case=case, kind=kind, actor=request.user,
                                   extra=submitted_extra(kind, request.POST), reissue_of=reissue_of)
     except DomainError as exc:
+        note_denial(request, exc)  # a refused role is audited even when answered by a redirect
         if _is_htmx(request):
             context = panel_context(request, case, error=exc, open_kind=kind, submitted=request.POST)
             return render(request, "documents/_case_documents.html", context, status=exc.status)

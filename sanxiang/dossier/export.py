@@ -5,6 +5,12 @@ list, then the evidence. Large evidence (over DOSSIER_EMBED_MAX_BYTES) is listed
 The export is itself logged (调阅监督) with the hashes of the generated cover and contents,
 a checkpoint is signed after it, and every entry of the case carries its inclusion proof
 against that checkpoint.
+
+What goes in is what the exporting user may see (Evidence.objects.visible_to): restricted
+evidence (国家秘密、商业秘密、个人隐私) the user may not open appears only as a line
+"受限材料（哈希 …）" — never its file, its name or the ledger entries that name it (those are
+represented by their leaf hash and inclusion proof alone). A dossier containing restricted
+material cannot be exported without a reason (调阅事由) and is logged with flagged=True.
 """
 
 from __future__ import annotations
@@ -36,21 +42,26 @@ class DossierFile:
     sha256: str
     size: int
     storage_name: str
-    role: str  # document | evidence
+    role: str  # document | evidence | withheld
     title: str
 
 
-def case_documents(case) -> list:
-    """The case's issued documents (latest and earlier versions), oldest first."""
-    manager = getattr(case, "documents", None)
-    if manager is None:
-        return []
-    return list(manager.select_related("docx", "pdf").order_by("issued_at", "pk"))
+def case_documents(case, user) -> list:
+    """The case's issued documents the user may see (latest and earlier versions), oldest first."""
+    from sanxiang.documents.models import Document
+
+    return list(Document.objects.visible_to(user).filter(case=case).select_related("docx", "pdf")
+                .order_by("issued_at", "pk"))
 
 
-def _document_files(case) -> list[DossierFile]:
+def withheld_line(sha256: str) -> str:
+    """How restricted material the reader may not open is named: by its hash, nothing else."""
+    return f"受限材料（哈希 {sha256}）"
+
+
+def _document_files(case, user) -> list[DossierFile]:
     files = []
-    for n, doc in enumerate(case_documents(case), start=1):
+    for n, doc in enumerate(case_documents(case, user), start=1):
         name = f"{n:02d}-{doc.title}-{doc.number}-v{doc.version}".replace("/", "-").replace(" ", "")
         for ext in ("pdf", "docx"):
             stored = getattr(doc, ext, None)
@@ -60,13 +71,33 @@ def _document_files(case) -> list[DossierFile]:
     return files
 
 
-def _evidence_files(case) -> list[DossierFile]:
+def _evidence_files(case, user) -> tuple[list[DossierFile], list]:
+    """(files, withheld rows): the evidence the user may open, and restricted evidence listed by
+    hash only, in upload order."""
+    from sanxiang.records.models import Evidence
+
+    visible = set(Evidence.objects.visible_to(user).filter(case=case).values_list("pk", flat=True))
+    withheld = list(Evidence.objects.withheld_from(user).filter(case=case))
     files = []
-    for n, ev in enumerate(case.evidence.select_related("file").order_by("pk"), start=1):
-        safe = ev.original_name.replace("/", "-").replace("\\", "-")
-        files.append(DossierFile(f"evidence/{n:03d}-{safe}", ev.file.sha256, ev.file.size, ev.file.storage_name,
-                                 "evidence", f"{ev.get_kind_display()} {ev.description or ev.original_name}"))
-    return files
+    for n, ev in enumerate(Evidence.objects.filter(case=case, pk__in=visible | {e.pk for e in withheld})
+                           .select_related("file").order_by("pk"), start=1):
+        if ev.pk in visible:
+            safe = ev.original_name.replace("/", "-").replace("\\", "-")
+            files.append(DossierFile(f"evidence/{n:03d}-{safe}", ev.file.sha256, ev.file.size, ev.file.storage_name,
+                                     "evidence", f"{ev.get_kind_display()} {ev.description or ev.original_name}"))
+        else:
+            files.append(DossierFile(f"evidence/{n:03d}-受限材料", ev.file.sha256, ev.file.size, "", "withheld",
+                                     withheld_line(ev.file.sha256)))
+    return files, withheld
+
+
+def _withheld_refs(case, withheld) -> set[str]:
+    """Ledger subjects whose entries name restricted evidence: the evidence rows and the looks at them."""
+    from sanxiang.supervision.models import AccessLog
+
+    refs = {ev.ledger_ref() for ev in withheld}
+    looks = AccessLog.objects.filter(case=case, target__in=refs)
+    return refs | {row.ledger_ref() for row in looks}
 
 
 def case_refs(case) -> list[str]:
@@ -92,11 +123,20 @@ def _case_entries(case) -> list[Entry]:
 
 
 def dossier_export(*, case, actor, reason: str = "") -> str:
-    """Write the dossier archive to a temporary file and return its path (the caller streams it)."""
+    """Write the dossier archive to a temporary file and return its path (the caller streams it).
+
+    Only what `actor` may see goes in; a case out of the actor's scope is refused (OutOfScope).
+    """
+    from sanxiang.cases.models import Case
+    from sanxiang.records.models import RESTRICTED
     from sanxiang.supervision.services import access_record
 
-    documents = _document_files(case)
-    evidence = _evidence_files(case)
+    case = Case.objects.select_related("agency", "party", "flow").get_visible(actor, pk=case.pk,
+                                                                               message="案件不存在或无权查看")
+    documents = _document_files(case, actor)
+    evidence, withheld = _evidence_files(case, actor)
+    flagged = case.evidence.filter(RESTRICTED).count()
+    hidden_refs = _withheld_refs(case, withheld)
     limit = settings.DOSSIER_EMBED_MAX_BYTES
     checklist = dossier_checklist(case)
     context = {"case": case, "documents": documents, "evidence": evidence, "checklist": checklist,
@@ -105,8 +145,11 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
     evidence_list = render_to_string("dossier/evidence_list.html", context).encode()
     generated = {"00-封面及卷内目录.html": cover, "90-证据清单.html": evidence_list}
     with transaction.atomic():
+        label = f"导出案卷 {case.number}"
+        if flagged:
+            label += f"（含受限材料 {flagged} 件，其中 {len(withheld)} 件仅附哈希）"
         access = access_record(actor=actor, case=case, target=case, action="export", reason=reason,
-                               label=f"导出案卷 {case.number}")
+                               flagged=bool(flagged), label=label)
         ledger_append(kind="dossier.export", actor=actor, agency=case.agency, subjects=[access],
                       content={name: hashlib.sha256(data).hexdigest() for name, data in generated.items()},
                       summary=f"导出案卷 {case.number}")
@@ -114,6 +157,8 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
     entries = [e for e in _case_entries(case) if e.index < checkpoint.tree_size]
     export_entries = Entry.objects.filter(kind="dossier.export", subject=access.ledger_ref())
     entries = sorted({e.index: e for e in [*entries, *export_entries]}.values(), key=lambda e: e.index)
+    hidden_entries = [e for e in entries if e.subject in hidden_refs]
+    entries = [e for e in entries if e.subject not in hidden_refs]
     store = DbNodeStore()
     manifest = {
         "format": FORMAT,
@@ -124,7 +169,7 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
                        "root_hash": bytes(checkpoint.root_hash).hex(), "note": checkpoint.note,
                        "public_key": keys.public_key_b64()},
         "checklist": [{"step": c.step_name, "requirement": c.label, "satisfied": c.satisfied} for c in checklist],
-        "entries": [], "files": [],
+        "entries": [], "files": [], "withheld_entries": [],
     }
     handle = tempfile.NamedTemporaryFile(prefix="dossier-", suffix=".zip", delete=False)
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
@@ -138,10 +183,18 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
             proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
             manifest["entries"].append({"index": entry.index, "path": path, "kind": entry.kind,
                                         "audit_path": [h.hex() for h in proof]})
+        for entry in hidden_entries:
+            # The entry names restricted material: only its leaf hash and proof go in, so the reader
+            # can check the log holds it without learning what it says.
+            proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
+            manifest["withheld_entries"].append({"index": entry.index, "leaf_hash": bytes(entry.leaf_hash).hex(),
+                                                 "audit_path": [h.hex() for h in proof]})
         for item in [*documents, *evidence]:
             record = {"path": item.path, "sha256": item.sha256, "size": item.size, "role": item.role,
                       "title": item.title}
-            if item.size > limit:
+            if item.role == "withheld":
+                record.update(omitted=True, withheld=True)
+            elif item.size > limit:
                 record["omitted"] = True
             else:
                 _copy_into(archive, item)

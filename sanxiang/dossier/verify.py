@@ -15,6 +15,11 @@ The checks, in order:
    vouches for each file.
 4. The manifest's case reference appears among the entries' subjects.
 
+Restricted material the exporter could not open is listed by hash only ("withheld"): its file
+is absent and the entries that name it are represented by their leaf hashes ("withheld_entries"),
+whose inclusion proofs are checked like the others'. Such a file's hash cannot be tied to an entry
+offline; the report counts it as withheld instead.
+
 `verify_dossier(path)` returns a Report; `main()` is the command-line form.
 """
 
@@ -41,6 +46,7 @@ class DossierReport:
     entries: int = 0
     files: int = 0
     omitted: int = 0
+    withheld: int = 0
     tree_size: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -78,6 +84,7 @@ def verify_dossier(path, *, trusted_vkey: str | None = None) -> DossierReport:
         report.case_number = manifest.get("case", {}).get("number", "")
         root = _check_checkpoint(manifest, report, trusted_vkey)
         committed, subjects = _check_entries(archive, manifest, root, report)
+        _check_withheld_entries(manifest, root, report)
         _check_files(archive, manifest, committed, report)
         case_ref = manifest.get("case", {}).get("ref")
         if case_ref and case_ref not in subjects:
@@ -136,10 +143,25 @@ def _check_entries(archive, manifest, root, report) -> tuple[set[str], set[str]]
     return committed, subjects
 
 
+def _check_withheld_entries(manifest, root, report) -> None:
+    for item in manifest.get("withheld_entries", []):
+        index = item.get("index")
+        if root is None:
+            continue
+        try:
+            merkle.verify_inclusion(bytes.fromhex(item["leaf_hash"]), index, report.tree_size,
+                                    [bytes.fromhex(h) for h in item["audit_path"]], root)
+        except (merkle.ProofError, ValueError, KeyError, TypeError) as exc:
+            report.problems.append(f"受限日志条目 {index} 的包含证明无效：{exc}")
+
+
 def _check_files(archive, manifest, committed, report) -> None:
     names = set(archive.namelist())
     for item in manifest.get("files", []):
         sha = item.get("sha256", "")
+        if item.get("withheld"):
+            report.withheld += 1
+            continue
         if sha not in committed:
             report.problems.append(f"文件 {item.get('path') or sha} 的哈希未被任何日志条目记录")
         if item.get("omitted"):
@@ -164,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = verify_dossier(args.file, trusted_vkey=args.vkey)
     print(f"案卷 {report.case_number}：日志条目 {report.entries} 条（树大小 {report.tree_size}），"
-          f"文件 {report.files} 个，仅含哈希 {report.omitted} 个")
+          f"文件 {report.files} 个，仅含哈希 {report.omitted} 个，受限材料仅列哈希 {report.withheld} 个")
     if report.ok:
         print("校验通过")
         return 0

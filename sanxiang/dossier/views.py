@@ -13,6 +13,8 @@ from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.dossier.checklist import dossier_checklist
 from sanxiang.dossier.export import dossier_export
 from sanxiang.dossier.selectors import party_records
+from sanxiang.records.models import RESTRICTED
+from sanxiang.records.selectors import evidence_withheld
 
 
 class _DeleteOnClose(FileResponse):
@@ -31,13 +33,15 @@ def dossier_page(request, pk: int):
         case = case_get(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = {"case": case, "checklist": dossier_checklist(case)}
+    context = {"case": case, "checklist": dossier_checklist(case),
+               "restricted": case.evidence.filter(RESTRICTED).count(),
+               "withheld": evidence_withheld(request.user, case).count()}
     if request.method == "POST":
         try:
             path = dossier_export(case=case, actor=request.user, reason=request.POST.get("reason", ""))
         except DomainError as exc:
             context["error"] = exc.message
-            return render(request, "dossier/dossier.html", context, status=400)
+            return render(request, "dossier/dossier.html", context, status=exc.status)
         response = _DeleteOnClose(open(path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by the response
                                   filename=f"dossier-{case.pk}.zip", content_type="application/zip")
         response._temp_path = path

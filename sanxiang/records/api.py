@@ -102,7 +102,7 @@ class UploadListCreateApi(_UploadApi):
     @extend_schema(parameters=[OpenApiParameter("case", int, required=False)],
                    summary="本人未完成的分片上传（用于断点续传）")
     def get(self, request):
-        qs = UploadSession.objects.filter(created_by=request.user, status=UploadStatus.RECEIVING)
+        qs = UploadSession.objects.visible_to(request.user).filter(status=UploadStatus.RECEIVING)
         if request.query_params.get("case", "").isdigit():
             qs = qs.filter(case_id=int(request.query_params["case"]))
         return Response([session_data(s) for s in qs[:100]])

@@ -7,7 +7,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import ScopedQuerySet, agency_q, restricted_q
 from sanxiang.common.models import Recorded
+
+# Evidence flagged 涉及国家秘密、商业秘密、个人隐私.
+RESTRICTED = models.Q(secret=True) | models.Q(trade_secret=True) | models.Q(privacy=True)
 
 
 class EvidenceKind(models.TextChoices):
@@ -45,12 +49,39 @@ class StoredFile(Recorded):
         return state
 
 
+class EvidenceQuerySet(ScopedQuerySet):
+    """Evidence of the cases in the user's scope; restricted evidence only for those the rule in
+    accounts.scoping names (the case's officers, the agency's heads and reviewers, supervisors)."""
+
+    def scope_q(self, user):
+        scope = agency_q(user, "case__agency_id")
+        if scope is None:
+            return None
+        allowed = restricted_q(user, "case")
+        if allowed is not None and not allowed:  # Q(): every case's restricted material
+            return scope
+        plain = ~RESTRICTED
+        return scope & (plain if allowed is None else plain | allowed)
+
+    def withheld_from(self, user):
+        """Restricted evidence of cases in the user's scope that the user may not open: shown to
+        them by hash only ("受限材料（哈希 …）")."""
+        scope = agency_q(user, "case__agency_id")
+        if scope is None:
+            return self.none()
+        qs = self.filter(scope).filter(RESTRICTED)
+        allowed = restricted_q(user, "case")
+        if allowed is None:
+            return qs
+        return qs.none() if not allowed else qs.exclude(allowed)
+
+
 class Evidence(Recorded):
     """A piece of evidence attached to a case at a step, with who captured it where and when.
 
     Never edited or deleted: a correction is a new row whose `supersedes` points at this one.
     Evidence flagged secret, trade secret or privacy is seen only by the people listed in
-    `records.selectors.may_see_restricted`.
+    `accounts.scoping` (applied by `Evidence.objects.visible_to(user)`).
     """
 
     case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="evidence")
@@ -74,6 +105,8 @@ class Evidence(Recorded):
     privacy = models.BooleanField("涉及个人隐私", default=False)
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True, editable=False)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "证据"
         ordering = ["uploaded_at", "pk"]
@@ -96,6 +129,14 @@ class UploadStatus(models.TextChoices):
     REJECTED = "rejected", "已拒绝"
     CANCELLED = "cancelled", "已取消"
     EXPIRED = "expired", "已过期"
+
+
+class UploadSessionQuerySet(ScopedQuerySet):
+    """A user's own upload sessions, on cases still in their scope."""
+
+    def scope_q(self, user):
+        scope = agency_q(user, "case__agency_id")
+        return None if scope is None else scope & models.Q(created_by_id=user.pk)
 
 
 class UploadSession(models.Model):
@@ -128,6 +169,8 @@ class UploadSession(models.Model):
                                  related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最近活动时间", auto_now=True, db_index=True)
+
+    objects = UploadSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "分片上传"

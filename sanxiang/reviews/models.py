@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import CaseScopedQuerySet
 from sanxiang.common.models import Recorded
 
 
@@ -82,6 +83,8 @@ class LegalReview(Recorded):
     opinion_text = models.TextField("意见说明")
     matched = models.JSONField("适用目录情形", default=list)
     overdue = models.BooleanField("超期", default=False)
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "法制审核"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanxiang.accounts.scoping import AgencyScopedQuerySet
 from sanxiang.common.models import Recorded
 
 
@@ -12,6 +13,24 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "查看"
     DOWNLOAD = "download", "下载"
     EXPORT = "export", "导出"
+
+
+class AccessLogQuerySet(AgencyScopedQuerySet):
+    """Looks at the records of the agencies in the user's scope. A look at restricted evidence the
+    user may not open is left out: its label names the file."""
+
+    def scope_q(self, user):
+        from django.db.models import CharField, Value
+        from django.db.models.functions import Cast, Concat
+
+        from sanxiang.records.models import Evidence
+
+        scope = super().scope_q(user)
+        if scope is None:
+            return None
+        withheld = Evidence.objects.withheld_from(user).annotate(
+            ref=Concat(Value("records.evidence:"), Cast("pk", CharField()), output_field=CharField())).values("ref")
+        return scope & ~models.Q(target__in=withheld)
 
 
 class AccessLog(Recorded):
@@ -30,6 +49,8 @@ class AccessLog(Recorded):
     flagged = models.BooleanField("涉密/商业秘密/个人隐私材料", default=False)
     at = models.DateTimeField("时间")
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "调阅记录"

@@ -22,10 +22,7 @@ def access_log_list(user, *, agency_code: str = "", username: str = "", case_num
                     until: dt.date | None = None) -> QuerySet[AccessLog]:
     if not can_oversee(user):
         return AccessLog.objects.none()
-    qs = AccessLog.objects.select_related("actor", "agency", "case")
-    visible = user.visible_agency_ids()
-    if visible is not None:
-        qs = qs.filter(agency_id__in=visible)
+    qs = AccessLog.objects.visible_to(user).select_related("actor", "agency", "case")
     if agency_code:
         qs = qs.filter(agency__code=agency_code)
     if username:
@@ -43,6 +40,7 @@ def access_log_list(user, *, agency_code: str = "", username: str = "", case_num
     return qs
 
 
-def case_access_log(case) -> QuerySet[AccessLog]:
-    """Who looked at this case (shown on the case page to those who may see the case)."""
-    return AccessLog.objects.filter(case=case).select_related("actor").order_by("-at", "-pk")
+def case_access_log(user, case) -> QuerySet[AccessLog]:
+    """Who looked at this case (shown on the case page to those who may see the case); looks at
+    restricted evidence the user may not open are left out (AccessLog.objects.visible_to)."""
+    return AccessLog.objects.visible_to(user).filter(case=case).select_related("actor").order_by("-at", "-pk")

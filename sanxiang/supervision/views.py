@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
@@ -26,7 +26,7 @@ def _filters(params) -> dict:
 @login_required
 def access_log(request):
     if not can_oversee(request.user):
-        raise Http404("无权查看调阅记录")
+        raise PermissionDenied("调阅记录仅供监督人员、机关负责人和法制审核人员查看")
     rows = access_log_list(request.user, **_filters(request.GET))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/access_log.html", {

@@ -5,9 +5,11 @@ import shutil
 from django.core.management.base import BaseCommand, CommandError
 
 from sanxiang.accounts.models import User
-from sanxiang.cases.selectors import case_queryset
+from sanxiang.accounts.scoping import OutOfScope
+from sanxiang.cases.models import Case
 from sanxiang.common.exceptions import DomainError
 from sanxiang.dossier.export import dossier_export
+from sanxiang.ledger.audit import audit_record
 
 
 class Command(BaseCommand):
@@ -23,11 +25,14 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"用户“{user}”不存在")
-        case = case_queryset(actor).filter(number=case_number).first()
-        if case is None:
-            raise CommandError(f"案件“{case_number}”不存在或无权查看")
         try:
+            case = Case.objects.get_visible(actor, number=case_number, message=f"案件“{case_number}”不存在或无权查看")
             path = dossier_export(case=case, actor=actor, reason=reason)
+        except OutOfScope as exc:
+            # A denial on a scoped object is audited from the shell as from the web (no address).
+            audit_record("permission_denied", user=actor, summary=f"越权导出案卷被拒绝：{case_number}",
+                         detail={"object": exc.object_ref, "path": "sanxiang export_dossier"})
+            raise CommandError(exc.message) from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         shutil.move(path, out)

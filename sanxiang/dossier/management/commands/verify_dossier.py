@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, vkey=None, **options):
         report = verify_dossier(file, trusted_vkey=vkey)
         self.stdout.write(f"案卷 {report.case_number}：日志条目 {report.entries} 条（树大小 {report.tree_size}），"
-                          f"文件 {report.files} 个，仅含哈希 {report.omitted} 个")
+                          f"文件 {report.files} 个，仅含哈希 {report.omitted} 个，受限材料仅列哈希 {report.withheld} 个")
         if report.ok:
             self.stdout.write(self.style.SUCCESS("校验通过"))
             return

@@ -1,0 +1,301 @@
+"""Every URL × every persona against a table of expected answers (访问控制).
+
+The URLs are found by walking the resolver (config/urls.py, which includes config/api_urls.py),
+so a new URL without a row in EXPECTED fails `test_every_url_has_an_expectation`. Each row names
+one or more probes: method, arguments, and the status each persona must get; for pages and lists,
+markers that must appear for exactly the personas named (and never for the others).
+
+Personas (sanxiang.testing.build_records_world): anon (not signed in), alice (officer on the case),
+oscar (officer of the same agency, not on the case), carol (unit head), dave (legal reviewer), erin
+(agency head), mallory (officer of another agency), sam (supervisor), root (system administrator).
+
+Every 403, and every 404 on an object that exists but is out of scope, must leave exactly one
+audit entry `audit.permission_denied` for a signed-in persona, and none for the anonymous one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sanxiang.ledger.models import Entry
+from sanxiang.testing import RecordsWorld, build_records_world
+
+PERSONAS = ("anon", "alice", "oscar", "carol", "dave", "erin", "mallory", "sam", "root")
+SIGNED_IN = PERSONAS[1:]
+IN_SCOPE = ("alice", "oscar", "carol", "dave", "erin", "sam", "root")  # may see the case
+RESTRICTED_OK = ("alice", "carol", "dave", "erin", "sam")  # may open its 个人隐私 evidence
+OVERSIGHT = ("dave", "erin", "sam", "root")  # may read the access log
+OFFICERS = ("alice", "oscar", "mallory")
+
+# Namespaces not probed here, and why.
+SKIPPED_NAMESPACES = {"admin": "Django admin: its own is_staff permission model, administrators only"}
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, default) for p in PERSONAS}
+
+
+def public(status: int = 200) -> dict[str, int]:
+    return expect(status)
+
+
+def case_page(in_scope: int = 200, **overrides: int) -> dict[str, int]:
+    """A staff page of the case: anonymous to the login page, another agency 404."""
+    return expect(in_scope, anon=302, mallory=404, **overrides)
+
+
+def case_api(in_scope: int = 200, **overrides: int) -> dict[str, int]:
+    """An API operation on the case: anonymous 403 (DRF without credentials), another agency 404."""
+    return expect(in_scope, anon=403, mallory=404, **overrides)
+
+
+def restricted(base: dict[str, int], allowed: int = 200) -> dict[str, int]:
+    """Like `base`, but only the restricted-material personas get `allowed`; the other signed-in
+    ones who may see the case get 404 (the flagged evidence does not exist for them)."""
+    return {p: (allowed if p in RESTRICTED_OK else (404 if p in IN_SCOPE else s)) for p, s in base.items()}
+
+
+@dataclass
+class Probe:
+    method: str
+    kwargs: Callable[[RecordsWorld], dict] = lambda w: {}
+    status: dict[str, int] = field(default_factory=dict)
+    query: Callable[[RecordsWorld], dict] = lambda w: {}
+    data: Callable[[RecordsWorld], dict] | None = None
+    json: bool = False
+    # marker(world) -> the personas whose 200 answer must contain it; all others' must not.
+    markers: list[tuple[Callable[[RecordsWorld], str], tuple[str, ...]]] = field(default_factory=list)
+    # Whether a 404 here means "exists but out of scope" (audited) rather than "does not exist".
+    scoped_404: bool = True
+    # Personas refused by role although the page answers otherwise (a redirect with the message).
+    refused: tuple[str, ...] = ()
+
+
+def case_kw(w):
+    return {"pk": w.case.pk}
+
+
+def number(w):
+    return w.case.number
+
+
+def private_name(w):
+    return RecordsWorld.PRIVATE_NAME
+
+
+def withheld_line(w):
+    return f"受限材料（哈希 {w.flagged.file.sha256}）"
+
+
+def decision_number(w):
+    return w.publication.decision_number
+
+
+EXPECTED: dict[str, list[Probe]] = {
+    # Public portal: the same for everybody, and only released publications.
+    "portal:home": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
+    "portal:agencies": [Probe("get", status=public())],
+    "portal:agency": [Probe("get", lambda w: {"code": w.world.agency.code}, public())],
+    "portal:officers": [Probe("get", status=public(), query=lambda w: {"q": "艾丽"})],
+    "portal:items": [Probe("get", status=public())],
+    "portal:item": [Probe("get", lambda w: {"pk": w.world.item.pk}, public())],
+    "portal:flow": [Probe("get", lambda w: {"code": "penalty_general"}, public())],
+    "portal:decisions": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
+    "portal:decision": [Probe("get", lambda w: {"pk": w.publication.pk}, public(),
+                              markers=[(private_name, ()), (number, ())])],
+    "accounts:login": [Probe("get", status=public())],
+    "accounts:logout": [Probe("get", status=public(405))],
+    "schema": [Probe("get", status=public())],
+    "transparency:checkpoint": [Probe("get", status=public())],
+    "transparency:leaves": [Probe("get", status=public(), query=lambda w: {"start": 0, "end": 1})],
+    "transparency:inclusion": [Probe("get", status=public(), query=lambda w: {"index": 0, "tree_size": 2})],
+    "transparency:consistency": [Probe("get", status=public(), query=lambda w: {"first": 1, "second": 2})],
+    "transparency:entry": [
+        Probe("get", lambda w: {"index": w.publication.ledger_index}, public()),
+        # A private entry (the restricted evidence) is no public object at all: 404, not a denial.
+        Probe("get", lambda w: {"index": w.flagged.ledger_index}, public(404), scoped_404=False),
+    ],
+    # Staff pages.
+    "registry:import": [Probe("get", status=expect(200, anon=302))],
+    "registry:import_template": [Probe("get", lambda w: {"kind": "officers"}, expect(200, anon=302))],
+    "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200, root=200),
+                                     markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
+    "documents:case": [Probe("get", case_kw, case_page())],
+    "documents:issue": [Probe("post", case_kw, case_page(302), data=lambda w: {"kind": "no_such_kind"})],
+    "documents:download": [Probe("get", lambda w: {"document_id": w.document.pk, "fmt": "pdf"}, case_page())],
+    "records:evidence_download": [
+        Probe("get", lambda w: {"pk": w.plain.pk}, case_page()),
+        Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_page(), 428)),
+        Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_page()), query=lambda w: {"reason": "核对证据"}),
+    ],
+    "dossier:dossier": [
+        Probe("get", case_kw, case_page()),
+        # The case holds restricted material: no export without a reason, whoever asks.
+        Probe("post", case_kw, case_page(428), data=lambda w: {"reason": ""}),
+        Probe("post", case_kw, case_page(200), data=lambda w: {"reason": "移送法院"}),
+    ],
+    "dossier:party": [Probe("get", status=expect(200, anon=302),
+                            query=lambda w: {"q": w.case.party.id_number},
+                            markers=[(number, IN_SCOPE), (private_name, RESTRICTED_OK),
+                                     (withheld_line, ("oscar", "root"))])],
+    "cases:my_cases": [Probe("get", status=expect(200, anon=302),
+                             markers=[(number, ("alice", "carol", "dave", "erin", "sam", "root"))])],
+    "cases:new": [Probe("get", status=expect(403, anon=302, alice=200, oscar=200, mallory=200))],
+    "cases:detail": [Probe("get", case_kw, case_page(),
+                           markers=[(number, IN_SCOPE), (private_name, RESTRICTED_OK),
+                                    (withheld_line, ("oscar", "root"))])],
+    "cases:action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_page(409))],
+    "cases:evidence_upload": [Probe("post", case_kw, case_page(400), data=lambda w: {"kind": "photo"})],
+    "cases:evidence_download": [
+        Probe("get", lambda w: {"pk": w.case.pk, "evidence_id": w.plain.pk}, case_page()),
+        Probe("get", lambda w: {"pk": w.case.pk, "evidence_id": w.flagged.pk}, restricted(case_page()),
+              query=lambda w: {"reason": "核对证据"}),
+    ],
+    # Heads and reviewers may release (this one is released already); the other roles are refused.
+    "cases:publish": [Probe("post", lambda w: {"publication_id": w.publication.pk}, case_page(302),
+                            refused=("alice", "oscar", "sam", "root"))],
+    # API.
+    "api-token": [Probe("post", status=public(400), data=lambda w: {"username": "nobody", "password": "x"},
+                        json=True)],
+    "api-cases": [
+        Probe("get", status=expect(200, anon=403), markers=[(number, IN_SCOPE)]),
+        Probe("post", status=expect(400, anon=403), data=lambda w: {}, json=True),
+    ],
+    "api-case": [Probe("get", case_kw, case_api())],
+    "api-case-action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_api(409),
+                              data=lambda w: {}, json=True)],
+    "api-case-evidence": [Probe("post", case_kw, case_api(400), data=lambda w: {"kind": "photo"})],
+    "api-case-documents": [
+        Probe("get", case_kw, case_api()),
+        Probe("post", case_kw, case_api(400, alice=400, oscar=400), data=lambda w: {"kind": "no_such_kind"},
+              json=True),
+    ],
+    "api-case-document-kinds": [Probe("get", case_kw, case_api())],
+    "api-document-file": [Probe("get", lambda w: {"pk": w.document.pk, "fmt": "pdf"}, case_api())],
+    "api-evidence-list": [Probe("get", status=case_api(), query=lambda w: {"case": w.case.pk},
+                                markers=[(private_name, RESTRICTED_OK)])],
+    "api-evidence": [
+        Probe("get", lambda w: {"pk": w.plain.pk}, case_api()),
+        Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_api())),
+    ],
+    "api-evidence-content": [
+        Probe("get", lambda w: {"pk": w.plain.pk}, case_api()),
+        Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_api(), 428)),
+        Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_api()), query=lambda w: {"reason": "核对证据"}),
+    ],
+    "api-evidence-uploads": [
+        Probe("get", status=expect(200, anon=403), markers=[(lambda w: str(w.upload.pk), ("alice",))]),
+        Probe("post", status=expect(400, anon=403), data=lambda w: {}, json=True),
+    ],
+    # An upload in progress belongs to the one who started it: everybody else gets 404.
+    "api-evidence-upload": [Probe("get", lambda w: {"pk": w.upload.pk}, expect(404, anon=403, alice=200))],
+    "api-evidence-upload-complete": [Probe("post", lambda w: {"pk": w.upload.pk},
+                                           expect(404, anon=403, alice=409))],
+    "api-publications": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
+    "api-publications-pending": [Probe("get", status=expect(200, anon=403), markers=[(number, ())])],
+    "api-publish": [Probe("post", lambda w: {"pk": w.publication.pk},
+                          case_api(403, carol=400, dave=400, erin=400))],
+    "api-registry-import": [Probe("post", lambda w: {"kind": "officers"}, expect(400, anon=403), data=lambda w: {})],
+    "api-access-log": [Probe("get", status=expect(403, anon=403, dave=200, erin=200, sam=200, root=200),
+                             markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
+    "api-officers": [Probe("get", status=public())],
+    "api-items": [Probe("get", status=public())],
+    "api-av-list": [Probe("get", status=public())],
+    "api-agencies": [Probe("get", status=public())],
+}
+
+
+def _walk(patterns, namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_an_expectation():
+    names = url_names()
+    assert not sorted(names - set(EXPECTED)), "URLs without a row in EXPECTED (add one)"
+    assert not sorted(set(EXPECTED) - names), "rows in EXPECTED for URLs that no longer exist"
+    for name, probes in EXPECTED.items():
+        for probe in probes:
+            assert set(probe.status) == set(PERSONAS), name
+
+
+def _clients(w: RecordsWorld) -> dict[str, Client]:
+    # One sign-in helper for the whole matrix: if sign-in changes (2FA), only this changes.
+    users = {"alice": w.world.alice, "oscar": w.oscar, "carol": w.world.carol, "dave": w.world.dave,
+             "erin": w.world.erin, "mallory": w.world.mallory, "sam": w.world.sam, "root": w.root}
+    clients = {"anon": Client()}
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    return clients
+
+
+def _request(client: Client, probe: Probe, url: str, w: RecordsWorld):
+    if probe.method == "get":
+        return client.get(url, probe.query(w))
+    data = probe.data(w) if probe.data else {}
+    if probe.json:
+        return client.post(url, data, content_type="application/json")
+    return client.post(url, data)
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return ""  # a file download: its bytes are checked by the dossier and evidence tests
+    return response.content.decode("utf-8", errors="replace")
+
+
+def _denials() -> int:
+    return Entry.objects.filter(kind="audit.permission_denied").count()
+
+
+@pytest.fixture
+def records_world(db, settings, tmp_path):
+    settings.EVIDENCE_UPLOAD_DIR = str(tmp_path / "uploads")
+    return build_records_world()
+
+
+@pytest.mark.django_db
+def test_every_url_answers_every_persona_as_the_table_says(records_world):
+    w = records_world
+    clients = _clients(w)
+    problems: list[str] = []
+    for name, probes in EXPECTED.items():
+        for probe in probes:
+            url = reverse(name, kwargs=probe.kwargs(w))
+            for persona in PERSONAS:
+                before = _denials()
+                response = _request(clients[persona], probe, url, w)
+                expected = probe.status[persona]
+                where = f"{probe.method.upper()} {url} {probe.query(w) or ''} as {persona}"
+                if response.status_code != expected:
+                    problems.append(f"{where}: {response.status_code}, expected {expected}")
+                    continue
+                denied = expected == 403 or (expected == 404 and probe.scoped_404) or persona in probe.refused
+                logged = _denials() - before
+                want = 1 if denied and persona != "anon" else 0
+                if logged != want:
+                    problems.append(f"{where}: {logged} permission_denied audit entries, expected {want}")
+                if expected == 200:
+                    body = _body(response)
+                    for marker, present_for in probe.markers:
+                        text = marker(w)
+                        if (text in body) != (persona in present_for):
+                            problems.append(f"{where}: {text!r} {'missing' if persona in present_for else 'leaked'}")
+    assert not problems, "\n".join(problems)
