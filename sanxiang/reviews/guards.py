@@ -201,7 +201,8 @@ def record_collective_discussion(ctx: Context) -> None:
 def issue_transfer_notice(ctx: Context) -> None:
     from sanxiang.documents.services import document_issue
 
-    ctx.created.append(document_issue(case=ctx.case, kind="crime_transfer", actor=ctx.actor))
+    extra = {k: ctx.values.get(k) for k in ("judicial_organ", "transfer_reasons", "procuratorate")}
+    ctx.created.append(document_issue(case=ctx.case, kind="crime_transfer", actor=ctx.actor, extra=extra))
 
 
 @checklist("review_checklist")
