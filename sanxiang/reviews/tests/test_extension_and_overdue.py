@@ -76,3 +76,10 @@ def test_overdue_review_is_flagged_on_the_heads_and_the_supervisors_workbench(wo
             assert "超期" in section
     client.force_login(world.mallory)  # another agency's staff see nothing of it
     assert late.number not in client.get("/staff/").content.decode()
+
+
+def test_a_case_in_review_is_not_in_the_heads_queue_just_because_he_may_extend_it(world, in_review):
+    from sanxiang.cases.selectors import work_queue
+
+    case = in_review()
+    assert case not in work_queue(world.erin) and case in work_queue(world.dave)
