@@ -8,11 +8,11 @@ import pytest
 
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.walkthrough import walk
+from sanxiang.common.services import record_save
 from sanxiang.documents.content import money_capital, plain_text
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.models import Document
 from sanxiang.documents.services import document_issue
-from sanxiang.common.services import record_save
 from sanxiang.documents.tests.conftest import EXTRA, TODAY, docx_text, pdf_text, squash, stored_bytes
 from sanxiang.reviews.models import CatalogueEntry
 from sanxiang.testing import citizen_party
