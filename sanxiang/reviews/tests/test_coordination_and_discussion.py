@@ -89,6 +89,9 @@ def test_unresolved_disagreement_needs_a_discussion_before_the_decision(world, i
     assert need and all(r.satisfied for r in need)
     case = act(case, "decide", world.erin, decided_on=TODAY.isoformat(), **DECIDE)
     assert case.state == "service"
+    from sanxiang.ledger.verification import verify_all
+
+    assert verify_all().ok  # the discussion, its 笔录 and every row of the rounds are in the log
 
 
 def test_major_case_per_catalogue_goes_to_discussion_and_decision_is_refused_without_it(world, in_review):
