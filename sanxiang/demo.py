@@ -30,7 +30,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_open, case_transition
-from sanxiang.cases.walkthrough import CHECKLIST_ALL, Cast, walk
+from sanxiang.cases.walkthrough import Cast, checklist_all, walk
 from sanxiang.common.calendar import current_calendar
 from sanxiang.common.exceptions import DeadlineError
 from sanxiang.common.idnumbers import make_citizen_id, make_uscc
@@ -703,7 +703,7 @@ def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flo
             id_number=make_citizen_id(f"410305{staff.birth}{n}{seq:02d}"),
             phone=f"1373790{n}{seq:03d}",
             is_legal_reviewer=staff.reviewer,
-            legal_qualification_no=f"A2016410300{n}{seq:04d}" if staff.reviewer else "",
+            legal_qualification_no=f"A2016410300{n}{seq:03d}" if staff.reviewer else "",
         )
         record_save(officer, actor=ACTOR)
         if staff.certificate == "valid" and staff.role == Role.OFFICER:
@@ -723,7 +723,8 @@ def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flo
             CatalogueEntry(agency=agency, criterion="licence_revocation", description="吊销许可证件、降低资质等级"),
             CatalogueEntry(agency=agency, criterion="suspension_closure", description="责令停产停业、责令关闭、限制从业"),
             CatalogueEntry(agency=agency, criterion="hearing_held", description="经过听证程序作出的行政处罚决定"),
-            CatalogueEntry(agency=agency, criterion="complex", description="案件情况疑难复杂、涉及多个法律关系"),
+            CatalogueEntry(agency=agency, criterion="complex", description="案件情况疑难复杂、涉及多个法律关系",
+                           requires_collective_discussion=True),
             CatalogueEntry(agency=agency, criterion="major_public_interest",
                            description="涉及重大公共利益，可能造成重大社会影响或者引发社会风险"),
         ]
@@ -733,7 +734,20 @@ def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flo
         from sanxiang.registry.services import av_list_install
 
         av_list_install(agency=agency, actor=ACTOR)  # 音像记录事项清单 (the brigade inherits it)
+        if spec.prefix == "yj":
+            _own_checklist(agency)
     return _AgencyCtx(agency=agency, users=users, officers=officers)
+
+
+def _own_checklist(agency: Agency) -> None:
+    """One agency keeps its own 法制审核内容 (the defaults plus an item of its field); the others
+    review against the defaults. Both are published on the portal."""
+    from sanxiang.reviews.models import ChecklistItem
+    from sanxiang.reviews.services import checklist_install_defaults
+
+    checklist_install_defaults(agency=agency, actor=ACTOR)
+    record_save(ChecklistItem(agency=agency, key="safety_standard", label="适用安全生产国家标准、行业标准准确",
+                              standard="引用的标准现行有效，与违法事实对应", order=65), actor=ACTOR, agency=agency)
 
 
 def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
@@ -760,8 +774,12 @@ def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
                 flagged_complex=spec.complex, start=start)
     if spec.until == "transferred":
         case_transition(case=case, action="submit_review", actor=cast.reviewer, data={
-            "checklist": {**CHECKLIST_ALL, "crime": False}, "opinion": "transfer",
+            "checklist": {**checklist_all(case), "crime": False}, "opinion": "transfer",
             "opinion_text": spec.review_note or "涉嫌犯罪，建议移送司法机关。"})
+        # The opinion only advises: the agency head approves the transfer (移送书 issued then).
+        case_transition(case=case, action="approve_transfer", actor=cast.head, data={
+            "judicial_organ": f"{CITY}公安局", "transfer_reasons": spec.review_note or "涉嫌犯罪，依法需要追究刑事责任。",
+            "procuratorate": f"{CITY}人民检察院", "transferred_on": anchor.isoformat()})
         case.refresh_from_db()
     if case.state != spec.until:
         raise RuntimeError(f"演示案件“{spec.title}”停在“{case.state}”，预期为“{spec.until}”")

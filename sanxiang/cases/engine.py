@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.dateparse import parse_date
 
-FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "officer", "checklist"}
+FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "officer", "officers", "checklist"}
 
 
 class FlowDefinitionError(ValueError):
@@ -279,6 +279,12 @@ def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None, agency=Non
             return int(raw), None
         except (TypeError, ValueError):
             return None, f"“{spec.label}”须选择一名执法人员"
+    if spec.type == "officers":
+        values = raw if isinstance(raw, list | tuple) else [v for v in str(raw).split(",") if v.strip()]
+        try:
+            return list(dict.fromkeys(int(v) for v in values)), None
+        except (TypeError, ValueError):
+            return None, f"“{spec.label}”须选择本机关工作人员"
     if spec.type == "checklist":
         if not isinstance(raw, dict):
             return None, f"“{spec.label}”格式错误"

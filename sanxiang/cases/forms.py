@@ -50,8 +50,8 @@ def field_options(spec: FieldSpec, case) -> list[tuple[str, str]]:
         return engine.checklist_items(spec, getattr(case, "agency", None))
     if spec.choices:
         return [(str(v), str(label)) for v, label in engine.CHOICE_LISTS[spec.choices].choices]
-    if spec.type == "officer":
-        return _officer_options(case)
+    if spec.type in {"officer", "officers"}:
+        return _officer_options(case) if case is not None else []
     return []
 
 
@@ -95,7 +95,7 @@ def submitted_values(action: ActionSpec, post, agency=None) -> dict:
     """Read an action's fields from a POST (lists for multichoice, dict for checklist)."""
     data = {}
     for spec in action.fields:
-        if spec.type == "multichoice":
+        if spec.type in {"multichoice", "officers"}:
             data[spec.name] = post.getlist(spec.name)
         elif spec.type == "checklist":
             data[spec.name] = {key: f"{spec.name}.{key}" in post for key, _ in engine.checklist_items(spec, agency)}
@@ -130,6 +130,8 @@ def _value_text(spec: FieldSpec, value, officer_names: dict[int, str]) -> str:
         return "、".join(labels.get(str(v), str(v)) for v in values)
     if spec.type == "officer":
         return officer_names.get(int(value), str(value)) if str(value).isdigit() else str(value)
+    if spec.type == "officers" and isinstance(value, list):
+        return "、".join(officer_names.get(int(v), str(v)) if str(v).isdigit() else str(v) for v in value)
     if spec.type == "checklist" and isinstance(value, dict):
         failed = [label for key, label in engine.checklist_items(spec) if key in value and not value.get(key)]
         return "逐项审核均通过" if not failed else "未通过：" + "、".join(failed)

@@ -39,6 +39,10 @@ def work_queue(user) -> QuerySet[Case]:
         if step is None:
             continue
         for action in step.actions.values():
+            # An action that only ever returns to its own step (延长审核期限) is optional: it does
+            # not make the case wait for this user.
+            if all(route.to == step.code for route in action.routes):
+                continue
             if user.role in action.roles:
                 if action.assigned_only and not case.officers.filter(user=user).exists():
                     continue

@@ -202,9 +202,12 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     for effect in act.effects:
         engine.EFFECTS[effect](ctx)
     from_state = case.state
-    case.state = target
-    case.step_entered_at = timezone.now()
-    case.step_due, case.step_due_note = _step_due(spec.steps.get(target), case.agency, today())
+    if target != from_state:
+        case.state = target
+        case.step_entered_at = timezone.now()
+        case.step_due, case.step_due_note = _step_due(spec.steps.get(target), case.agency, today())
+    # An action that keeps the case in its step (a position stated, a period extended) leaves the
+    # step's start and period as they were, unless one of its effects changed them.
     case.save()
     event = CaseEvent.objects.create(
         case=case, action=act.code, action_name=act.name, from_state=from_state, to_state=target, actor=actor,

@@ -37,6 +37,7 @@ from sanxiang.records.selectors import evidence_visible_to, evidence_withheld
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
+from sanxiang.reviews import selectors as review_selectors
 from sanxiang.reviews.selectors import review_matches
 from sanxiang.supervision.selectors import case_access_log
 from sanxiang.supervision.services import ReasonRequired, access_record
@@ -78,7 +79,13 @@ def my_cases(request):
         pending = list(pending_for(user))
         for p in pending:
             p.overdue = publication_is_overdue(p, on)
+    overdue_reviews = []
+    if user.role == Role.AGENCY_HEAD or user.role == Role.SUPERVISOR:
+        # 法制审核超期: the head who approves extensions and the supervisor both see it.
+        overdue_reviews = list(review_selectors.overdue_reviews(user, on)[:100])
+        _with_due_state(overdue_reviews, on)
     return render(request, "cases/my_cases.html", {
+        "overdue_reviews": overdue_reviews,
         "queue": queue, "mine": mine, "mine_title": "我承办的案件" if is_officer else ("全部案件" if user.sees_all_agencies else "本机关案件"),
         "pending": pending, "can_open": is_officer, "can_publish": user.role in PUBLISHER_ROLES, "today": on,
     })

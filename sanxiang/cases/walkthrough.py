@@ -30,8 +30,8 @@ class Cast:
     hearing_host_officer_id: int | None = None
 
 
-STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_review", "decision", "service",
-         "execution", "closing", "archive", "archived"]
+STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_review", "collective_discussion",
+         "decision", "service", "execution", "closing", "archive", "archived"]
 
 
 def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
@@ -70,10 +70,18 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             "hearing_record": "听证会公开举行，当事人到场陈述申辩，听证主持人提出处理意见。",
         }),
         "legal_review": ("submit_review", cast.reviewer, {
-            "checklist": CHECKLIST_ALL if opinion == "agree" else {**CHECKLIST_ALL, "evidence": False},
+            "checklist": checklist_all(case) if opinion == "agree" else {**checklist_all(case), "evidence": False},
             "opinion": opinion,
             "opinion_text": "主体合法、事实清楚、证据确凿、程序合法、适用依据正确、裁量适当，同意。"
             if opinion == "agree" else "证据尚不充分，建议退回补充调查。",
+        }),
+        "collective_discussion": ("record_discussion", cast.head, {
+            "discussed_on": (notice_on + dt.timedelta(days=13 if hearing else 5)).isoformat(),
+            "discussion_place": "本机关会议室",
+            "participants": discussion_participants(case),
+            "discussion": "承办人员汇报案件事实、证据和拟处罚意见，法制审核人员汇报审核意见，与会人员逐一发表意见。",
+            "conclusion": "penalise",
+            "conclusion_text": "违法事实清楚，证据确凿，程序合法，同意按拟处罚意见作出行政处罚决定。",
         }),
         "decision": ("decide", cast.head, {
             "decided_on": (notice_on + dt.timedelta(days=14 if hearing else 6)).isoformat(),
@@ -102,6 +110,24 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
         attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
     raise RuntimeError(f"case {case.number} did not reach {until}")
+
+
+def checklist_all(case: Case) -> dict:
+    """Every item of the review checklist in force for the case's agency, ticked."""
+    from sanxiang.reviews.selectors import checklist_in_force
+
+    return {key: True for key, _, _ in checklist_in_force(case.agency)[0]}
+
+
+def discussion_participants(case: Case) -> list[int]:
+    """Three staff of the agency for a collective discussion: the legal reviewers first, then the
+    handling officers (the presiding head counts as well)."""
+    from sanxiang.registry.models import Officer
+
+    staff = Officer.objects.filter(agency_id__in=case.agency.descendant_ids()).exclude(staff_type="auxiliary")
+    ordered = list(staff.filter(is_legal_reviewer=True)) + list(staff.filter(cases=case))
+    ordered += list(staff.exclude(pk__in=[o.pk for o in ordered]))
+    return list(dict.fromkeys(o.pk for o in ordered))[:3]
 
 
 def _basis_text(case: Case) -> str:

@@ -21,6 +21,7 @@ from sanxiang.registry import selectors as registry
 from sanxiang.registry.choices import ActionKind, OfficerStatus
 from sanxiang.registry.models import Agency, EnforcementItem, Flow
 from sanxiang.registry.params import param_int
+from sanxiang.reviews.selectors import checklist_in_force
 
 UNIT_TEXT = {"working_days": "个工作日", "days": "日"}
 
@@ -91,6 +92,7 @@ def agency_detail(request, code):
     return render(request, "portal/agency.html", {
         "agency": agency, "items": registry.public_items(agency_code=code),
         "catalogue": agency.review_catalogue.all(),
+        "checklist": checklist_in_force(agency),
         "av_list": _av_list(agency),
         "officer_count": registry.public_officers(agency_code=code).count(),
         "decisions": selectors.published(agency_code=code)[:10],

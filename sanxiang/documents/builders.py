@@ -398,39 +398,99 @@ def hearing_record(ctx: BuildContext) -> list[dict]:
     ]
 
 
+def _discussion(case):
+    return case.collective_discussions.order_by("-recorded_at", "-pk").first()
+
+
+def needs_discussion(case, extra) -> str | None:
+    if _discussion(case) is None and not all(extra.get(k) for k in ("held_at", "place", "host", "attendees",
+                                                                      "discussion", "conclusion")):
+        return "尚未登记集体讨论，不能制作集体讨论笔录（请由机关负责人办理“登记集体讨论”）"
+    return None
+
+
 def collective_discussion(ctx: BuildContext) -> list[dict]:
     case, x = ctx.case, ctx.extra
+    record = _discussion(case)
     proposed = "\n".join(penalty_items(case.proposed_penalty_kinds, case.proposed_fine)) or "—"
+    held = cn_datetime(x["held_at"]) if x.get("held_at") else cn_date(record.held_on)
+    host = x.get("host") or f"{user_name(record.presided_by)}（机关负责人）"
+    attendees = x.get("attendees") or record.participant_names()
+    discussion = x.get("discussion") or record.discussion
+    conclusion = x.get("conclusion") or f"{record.get_conclusion_display()}。{record.conclusion_text}"
+    rows = [
+        ("案由", case.title),
+        ("案件编号", case.number),
+        [("讨论时间", held), ("地点", x.get("place") or record.place)],
+        [("主持人", host), ("记录人", x.get("recorder") or "—")],
+        ("出席人员", attendees),
+        ("当事人", case.party.name),
+        ("承办人员", officers_text(case)),
+        ("拟处罚意见", proposed),
+    ]
+    if record is not None and record.reasons:
+        rows.append(("集体讨论事由", "；".join(record.reasons)))
     return [
-        fields(
-            ("案由", case.title),
-            ("案件编号", case.number),
-            [("讨论时间", cn_datetime(x["held_at"])), ("地点", x["place"])],
-            [("主持人", x["host"]), ("记录人", x.get("recorder") or "—")],
-            ("出席人员", x["attendees"]),
-            ("当事人", case.party.name),
-            ("承办人员", officers_text(case)),
-            ("拟处罚意见", proposed),
-        ),
+        fields(*rows),
         heading("讨论内容"),
-        *[paragraph(p) for p in _paragraphs(x["discussion"])],
+        *[paragraph(p) for p in _paragraphs(discussion)],
         heading("讨论决定"),
-        *[paragraph(p) for p in _paragraphs(x["conclusion"])],
+        *[paragraph(p) for p in _paragraphs(conclusion)],
+        note("依据《中华人民共和国行政处罚法》第五十七条第二款：对情节复杂或者重大违法行为给予行政处罚，"
+             "行政机关负责人应当集体讨论决定。"),
         signatures(("出席人员签名", ""), ("记录人签名", "")),
     ]
 
 
+def needs_transfer(case, extra) -> str | None:
+    if not (extra.get("judicial_organ") or case.data.get("judicial_organ")):
+        return "机关负责人尚未批准移送，不能制作涉嫌犯罪案件移送书"
+    return None
+
+
+def crime_transfer(ctx: BuildContext) -> list[dict]:
+    """涉嫌犯罪案件移送书 (行政处罚法第二十七条; 《行政执法机关移送涉嫌犯罪案件的规定》第三条、第六条)."""
+    case, x = ctx.case, ctx.extra
+    organ = x.get("judicial_organ") or case.data.get("judicial_organ", "")
+    reasons = x.get("transfer_reasons") or case.data.get("transfer_reasons", "")
+    procuratorate = x.get("procuratorate") or case.data.get("procuratorate", "")
+    party = case.party
+    ident = f"（身份证号码：{party.id_number}）" if party.is_citizen else f"（统一社会信用代码：{party.uscc}）"
+    blocks = [
+        line(f"{organ}："),
+        paragraph(f"{party.name}{ident}{case.title}一案，本机关于{cn_date(case.opened_on)}立案调查（案件编号：{case.number}）。"
+                  f"{facts_text(case)}"),
+        paragraph(f"经本机关负责人批准，认为该案涉嫌犯罪，依法需要追究刑事责任。涉嫌犯罪的事实和理由：{reasons}"),
+        paragraph("根据《中华人民共和国行政处罚法》第二十七条和《行政执法机关移送涉嫌犯罪案件的规定》第三条的规定，"
+                  "现将该案移送你单位依法处理，请在回执上签字，并将立案情况书面告知本机关。"),
+        heading("附件（《行政执法机关移送涉嫌犯罪案件的规定》第六条）"),
+        line("1.涉嫌犯罪案件情况的调查报告；"),
+        line("2.涉案物品清单；"),
+        line("3.有关检验报告或者鉴定结论；"),
+        line("4.其他有关涉嫌犯罪的材料。"),
+    ]
+    evidence = _evidence_list(case)
+    if evidence:
+        blocks.append(note("随案移送的证据材料：" + "；".join(evidence)))
+    if procuratorate:
+        blocks.append(line(f"抄送：{procuratorate}"))
+    blocks += [seal(case.agency.name, cn_date(ctx.issued_on)),
+               signatures(("接收机关签收", ""), ("签收日期", ""))]
+    return blocks
+
+
 def legal_review_opinion(ctx: BuildContext) -> list[dict]:
-    from sanxiang.reviews.models import CHECKLIST
-    from sanxiang.reviews.selectors import latest_review
+    from sanxiang.reviews.selectors import checklist_in_force, latest_review
 
     case = ctx.case
     review = latest_review(case)
     reviewer_officer = getattr(review.reviewer, "officer", None)
     qualification = getattr(reviewer_officer, "legal_qualification_no", "") or "—"
     proposed = "\n".join(penalty_items(case.proposed_penalty_kinds, case.proposed_fine)) or "—"
+    # The items checked at the time (stored with the review); older reviews: the list in force now.
+    items = review.checklist_items or [[k, label] for k, label, _ in checklist_in_force(case.agency)[0]]
     checks = [[str(i), label, "符合" if review.checklist.get(key) else "不符合"]
-              for i, (key, label) in enumerate(CHECKLIST, 1)]
+              for i, (key, label) in enumerate(items, 1)]
     return [
         fields(
             ("案件名称", case.title),

@@ -133,13 +133,29 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         page_sign="当事人（代理人）签名：",
     ),
     DocumentKind(
+        # Issued when the agency head records the discussion (reviews.services.discussion_record);
+        # what is left blank here is taken from that record.
         "collective_discussion", "重大案件集体讨论笔录", numbering="counter", abbr="讨",
-        steps={GENERAL: "decision"}, layout="form",
-        extra=(_dt("held_at", "讨论时间"), ExtraField("place", "讨论地点", required=True),
-               ExtraField("host", "主持人", required=True), ExtraField("attendees", "出席人员", required=True),
-               ExtraField("recorder", "记录人"), ExtraField("discussion", "讨论内容", "text", True),
-               ExtraField("conclusion", "讨论决定", "text", True)),
-        build=builders.collective_discussion, basis="《行政处罚法》第五十七条",
+        steps={GENERAL: "collective_discussion"}, layout="form",
+        extra=(_dt("held_at", "讨论时间", required=False, help="不填时取登记的讨论日期"),
+               ExtraField("place", "讨论地点", help="不填时取登记的讨论地点"),
+               ExtraField("host", "主持人", help="不填时为主持讨论的机关负责人"),
+               ExtraField("attendees", "出席人员", help="不填时取登记的参加人员"),
+               ExtraField("recorder", "记录人"),
+               ExtraField("discussion", "讨论内容", "text", help="不填时取登记的讨论内容"),
+               ExtraField("conclusion", "讨论决定", "text", help="不填时取登记的讨论决定")),
+        roles=(Role.AGENCY_HEAD, Role.OFFICER),
+        requires=builders.needs_discussion, build=builders.collective_discussion, basis="《行政处罚法》第五十七条",
+    ),
+    DocumentKind(
+        # Issued when the agency head approves the transfer (reviews.guards.issue_transfer_notice).
+        "crime_transfer", "涉嫌犯罪案件移送书", numbering="counter", abbr="移", steps={GENERAL: "transfer_review"},
+        extra=(ExtraField("judicial_organ", "接收机关", help="不填时取批准移送时登记的接收机关"),
+               ExtraField("transfer_reasons", "涉嫌犯罪的事实和理由", "text", help="不填时取批准移送时登记的理由"),
+               ExtraField("procuratorate", "抄送人民检察院")),
+        roles=(Role.AGENCY_HEAD, Role.OFFICER),
+        requires=builders.needs_transfer, build=builders.crime_transfer,
+        basis="《行政处罚法》第二十七条；《行政执法机关移送涉嫌犯罪案件的规定》第三条、第五条、第六条",
     ),
     DocumentKind(
         "legal_review_opinion", "重大执法决定法制审核意见书", numbering="counter", abbr="审",

@@ -12,7 +12,8 @@ class AgencyAdmin(RecordedAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(RecordedAdmin):
-    list_display = ("name", "agency", "staff_type", "certificate_no", "valid_to", "status", "is_legal_reviewer")
+    list_display = ("name", "agency", "staff_type", "certificate_no", "valid_to", "status", "is_legal_reviewer",
+                    "legal_qualification_no")
     list_filter = ("agency", "staff_type", "status", "is_legal_reviewer")
     search_fields = ("name", "certificate_no")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,29 @@ def _citizen_id_validator(value: str) -> None:
         validate_citizen_id(value)
     except IdNumberError as exc:
         raise ValidationError(str(exc), code=exc.code) from exc
+
+
+# 法律职业资格证书编号: the certificate class (A, B or C), the year of the examination and ten digits
+# (the issuing region's six-digit code and a four-digit serial), e.g. A20154103000012.
+_QUALIFICATION_NO = re.compile(r"^([ABC])(\d{4})(\d{10})$")
+QUALIFICATION_FIRST_YEAR = 2002  # the first 国家司法考试; its certificates count as 法律职业资格
+
+
+def legal_qualification_problem(value: str) -> str | None:
+    """Why `value` is not a well-formed 法律职业资格证书编号 (Chinese), or None."""
+    match = _QUALIFICATION_NO.match(value or "")
+    if match is None:
+        return "法律职业资格证书编号须为证书类别字母（A、B或C）加14位数字，如A20154103000012"
+    year = int(match.group(2))
+    if not QUALIFICATION_FIRST_YEAR <= year <= dt.date.today().year:
+        return f"法律职业资格证书编号中的年份{year}不在{QUALIFICATION_FIRST_YEAR}年至今的范围内"
+    return None
+
+
+def _qualification_validator(value: str) -> None:
+    problem = legal_qualification_problem(value)
+    if problem:
+        raise ValidationError(problem, code="qualification_format")
 
 
 class Agency(Recorded):
@@ -82,7 +106,8 @@ class Officer(Recorded):
     id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[_citizen_id_validator])
     phone = models.CharField("联系电话", max_length=20, blank=True)
     is_legal_reviewer = models.BooleanField("法制审核人员", default=False)
-    legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
+    legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=40, blank=True,
+                                              validators=[_qualification_validator])
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="officer")
 
@@ -106,6 +131,10 @@ class Officer(Recorded):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.certificate_no or '无执法证'}）"
+
+    def clean(self) -> None:
+        if self.is_legal_reviewer and not self.legal_qualification_no:
+            raise ValidationError({"legal_qualification_no": "法制审核人员须登记法律职业资格证书编号（《行政处罚法》第五十八条第二款）"})
 
     def certificate_problem(self, on: dt.date, kind: str | None = None) -> str | None:
         """Why this officer may not enforce on `on` (for `kind`), or None when they may."""

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, tuple[str, str, str, str]] = {
     "hearing_notice_days": ("7", "日", "听证举行前通知期限", "《行政处罚法》第六十四条"),
     "review_working_days": ("5", "工作日", "法制审核期限", "实施方案（洛阳）"),
     "review_extension_working_days": ("5", "工作日", "法制审核延长期限", "实施方案（洛阳）"),
+    "transfer_decision_days": ("3", "日", "机关负责人审批移送涉嫌犯罪案件期限", "《行政执法机关移送涉嫌犯罪案件的规定》第五条"),
+    "collective_discussion_min": ("3", "人", "集体讨论最少参加人数", "《行政处罚法》第五十七条第二款及地方规定"),
     "service_days": ("7", "日", "决定书送达期限", "《行政处罚法》第六十一条"),
     "payment_days": ("15", "日", "缴纳罚款期限", "《行政处罚法》第六十七条"),
     "publish_working_days_penalty": ("7", "工作日", "行政许可、行政处罚决定公示期限", "实施方案"),

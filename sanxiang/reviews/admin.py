@@ -1,13 +1,31 @@
 from django.contrib import admin
 
 from sanxiang.common.admin import ReadOnlyAdmin, RecordedAdmin
-from sanxiang.reviews.models import CatalogueEntry, LegalReview
+from sanxiang.reviews.models import (
+    CatalogueEntry,
+    ChecklistItem,
+    CollectiveDiscussion,
+    LegalReview,
+    ReviewCoordination,
+    ReviewExtension,
+)
 
 
 @admin.register(CatalogueEntry)
 class CatalogueEntryAdmin(RecordedAdmin):
-    list_display = ("agency", "criterion", "party_scope", "threshold", "basis")
-    list_filter = ("agency", "criterion")
+    list_display = ("agency", "criterion", "party_scope", "threshold", "requires_collective_discussion", "basis")
+    list_filter = ("agency", "criterion", "requires_collective_discussion")
 
 
-admin.site.register(LegalReview, ReadOnlyAdmin)
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(RecordedAdmin):
+    """法制审核内容 per agency; an agency without items reviews against the default list."""
+
+    list_display = ("agency", "order", "key", "label", "standard", "is_active")
+    list_filter = ("agency", "is_active")
+    list_display_links = ("key",)
+    search_fields = ("label", "key")
+
+
+for model in (LegalReview, ReviewExtension, ReviewCoordination, CollectiveDiscussion):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -8,11 +8,13 @@ import pytest
 
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.walkthrough import walk
+from sanxiang.common.services import record_save
 from sanxiang.documents.content import money_capital, plain_text
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.models import Document
 from sanxiang.documents.services import document_issue
 from sanxiang.documents.tests.conftest import EXTRA, TODAY, docx_text, pdf_text, squash, stored_bytes
+from sanxiang.reviews.models import CatalogueEntry
 from sanxiang.testing import citizen_party
 
 ALL_GENERAL = [
@@ -23,6 +25,7 @@ ALL_GENERAL = [
     ("hearing", "hearing_notification"),
     ("legal_review", "hearing_record"),
     ("decision", "legal_review_opinion"), ("decision", "collective_discussion"),
+    ("transferred", "crime_transfer"),
     ("service", "decision"), ("service", "service_receipt"),
     ("closing", "closing_approval"),
 ]
@@ -31,13 +34,39 @@ ALL_GENERAL = [
 def issue_along_the_flow(world, cast, case) -> dict[str, Document]:
     """Walk a hearing case (fine 20,000: hearing right, legal review) and make every document of
     the general procedure at the step it belongs to."""
+    # Hearing cases are major in this catalogue: the walk passes the head's collective discussion,
+    # whose 笔录 is issued when the discussion is recorded.
+    entry = CatalogueEntry.objects.get(agency=world.agency, criterion="hearing_held")
+    entry.requires_collective_discussion = True
+    record_save(entry, actor="test")
     docs = {}
     for stop, kind in ALL_GENERAL:
+        if kind == "crime_transfer":
+            docs[kind] = _transferred(world, cast)
+            continue
         case = walk(case, cast, fine=20000, hearing=True, until=stop, start=TODAY - dt.timedelta(days=30))
         assert case.state == stop
+        if kind == "collective_discussion":
+            docs[kind] = case.documents.get(kind=kind)
+            continue
         actor = world.dave if kind == "legal_review_opinion" else world.alice
         docs[kind] = document_issue(case=case, kind=kind, actor=actor, extra=EXTRA.get(kind))
     return docs
+
+
+def _transferred(world, cast) -> Document:
+    """A second case the reviewer proposes to transfer and the head transfers: its 移送书."""
+    from sanxiang.cases.services import case_open
+    from sanxiang.cases.walkthrough import checklist_all
+
+    case = case_open(actor=world.alice, item=world.item, party=citizen_party(55), title="擅自倾倒建筑垃圾",
+                     officers=[world.alice_officer, world.bob_officer], opened_on=TODAY - dt.timedelta(days=40))
+    case = walk(case, cast, fine=20000, until="legal_review")
+    case_transition(case=case, action="submit_review", actor=world.dave, data={
+        "checklist": {**checklist_all(case), "crime": False}, "opinion": "transfer", "opinion_text": "涉嫌犯罪"})
+    case_transition(case=case, action="approve_transfer", actor=world.erin, data={
+        "judicial_organ": "测试市公安局", "transfer_reasons": "涉嫌污染环境罪", "transferred_on": TODAY.isoformat()})
+    return case.documents.get(kind="crime_transfer")
 
 
 def check_files(doc: Document) -> None:
