@@ -216,4 +216,7 @@ def build_records_world(world: World | None = None) -> RecordsWorld:
     access_record(actor=world.alice, case=case, target=case, label=f"案件 {case.number}")
     access_record(actor=world.alice, case=case, target=flagged, action="download", reason="制作询问笔录",
                   flagged=True, label=f"证据 {flagged.original_name}（照片）")
+    from sanxiang.ledger.services import ledger_checkpoint
+
+    ledger_checkpoint()  # the scheduled job's work: the public checkpoint exists
     return RecordsWorld(world, oscar, root, case, plain, flagged, document, publication, upload)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
 from sanxiang.ledger import selectors
@@ -16,7 +16,7 @@ from sanxiang.ledger.services import ledger_size
 @login_required
 def integrity(request):
     if not selectors.can_see_integrity(request.user):
-        raise Http404("无权查看完整性检查记录")
+        raise PermissionDenied("完整性检查记录仅限执法监督人员和系统管理员查看")
     kind = request.GET.get("kind", "")
     rows = selectors.integrity_checks(request.user, kind=kind)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))

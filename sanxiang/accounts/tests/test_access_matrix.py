@@ -125,6 +125,7 @@ EXPECTED: dict[str, list[Probe]] = {
     "registry:import_template": [Probe("get", lambda w: {"kind": "officers"}, expect(200, anon=302))],
     "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200, root=200),
                                      markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
+    "ledger_staff:integrity": [Probe("get", status=expect(403, anon=302, sam=200, root=200))],
     "documents:case": [Probe("get", case_kw, case_page())],
     "documents:issue": [Probe("post", case_kw, case_page(302), data=lambda w: {"kind": "no_such_kind"})],
     "documents:download": [Probe("get", lambda w: {"document_id": w.document.pk, "fmt": "pdf"}, case_page())],

@@ -115,7 +115,7 @@ class TestIntegrityPage:
         assert "证据文件校验" in text and "通过" in text and "完整性检查" in text
         for persona in (world.alice, world.erin, world.dave):
             client.force_login(persona)
-            assert client.get("/staff/supervision/integrity/").status_code == 404
+            assert client.get("/staff/supervision/integrity/").status_code == 403
         client.logout()
         assert client.get("/staff/supervision/integrity/").status_code == 302
 
