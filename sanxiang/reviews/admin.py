@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from sanxiang.common.admin import ReadOnlyAdmin, RecordedAdmin
-from sanxiang.reviews.models import CatalogueEntry, LegalReview
+from sanxiang.common.admin import RecordedAdmin
+from sanxiang.reviews.models import CatalogueEntry
 
 
 @admin.register(CatalogueEntry)
@@ -10,4 +10,4 @@ class CatalogueEntryAdmin(RecordedAdmin):
     list_filter = ("agency", "criterion")
 
 
-admin.site.register(LegalReview, ReadOnlyAdmin)
+# Legal reviews are case content and are not registered here (三权分立, see accounts/backends.py).
