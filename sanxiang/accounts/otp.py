@@ -35,6 +35,20 @@ class OtpRejected(DomainError):
     status = 400
 
 
+def _throttled_message(device) -> str | None:
+    """django-otp doubles the wait after each wrong code; say so instead of 'wrong code'."""
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = (info or {}).get("locked_until")
+    if until is not None:
+        from django.utils import timezone
+
+        seconds = max(int((until - timezone.now()).total_seconds()) + 1, 1)
+        return f"验证码错误次数过多，请 {seconds} 秒后再试。"
+    return "验证码错误次数过多，请稍后再试。"
+
+
 def otp_required(user) -> bool:
     """The user's role is one that must use a second factor."""
     return bool(getattr(user, "is_authenticated", False)) and (
@@ -87,9 +101,11 @@ def enrolment_confirm(*, user: User, device: TOTPDevice, code: str, request=None
     """
     if device.user_id != user.pk or device.confirmed:
         raise OtpRejected("绑定请求已失效，请重新开始。", field="otp", rule=RULE)
-    if not device.verify_token((code or "").strip()):
-        audit_record("otp_failed", request=request, user=user, summary="双因素认证绑定时验证码错误")
-        raise OtpRejected("验证码不正确或已过期，请输入认证器上当前显示的 6 位数字。", field="otp", rule=RULE)
+    throttled = _throttled_message(device)
+    if throttled or not device.verify_token((code or "").strip()):
+        audit_record("otp_failed", request=request, user=user, summary="双因素认证绑定时验证码错误",
+                     detail={"throttled": bool(throttled)})
+        raise OtpRejected(throttled or "验证码不正确或已过期，请输入认证器上当前显示的 6 位数字。", field="otp", rule=RULE)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -109,6 +125,7 @@ def otp_check(*, user: User, code: str, request=None, login: bool = True):
     device = None
     recovery = False
     totp = totp_device(user)
+    throttled = _throttled_message(totp) if totp is not None else None
     if totp is not None and code.isdigit():
         device = totp if totp.verify_token(code) else None
     if device is None:
@@ -116,8 +133,9 @@ def otp_check(*, user: User, code: str, request=None, login: bool = True):
         if static is not None and static.verify_token(code.lower()):
             device, recovery = static, True
     if device is None:
-        audit_record("otp_failed", request=request, user=user, summary=f"{user.username} 双因素认证失败")
-        raise OtpRejected("验证码不正确、已使用或已过期。", field="otp", rule=RULE)
+        audit_record("otp_failed", request=request, user=user, summary=f"{user.username} 双因素认证失败",
+                     detail={"throttled": bool(throttled)})
+        raise OtpRejected(throttled or "验证码不正确、已使用或已过期。", field="otp", rule=RULE)
     if login and request is not None:
         django_otp.login(request, device)
     if recovery:
