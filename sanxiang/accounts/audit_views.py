@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from sanxiang.accounts.models import Role
 from sanxiang.ledger.audit import AUDIT_EVENTS, audit_record
@@ -119,6 +120,7 @@ def _filters(request) -> tuple[AuditFilterForm, dict | None]:
 
 
 @never_cache
+@require_GET
 def audit_trail(request):
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
@@ -140,6 +142,7 @@ def audit_trail(request):
 
 
 @never_cache
+@require_GET
 def audit_export(request):
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
