@@ -74,6 +74,13 @@ class User(AbstractUser, Recorded):
         """Supervisors read every agency. Administrators, superuser or not, read no case content."""
         return self.role == Role.SUPERVISOR
 
+    def registry_agency_ids(self) -> list[int] | None:
+        """Agencies whose registry data (officers, items, lists; no case content) this user may
+        manage: the system administrator configures every agency's registry."""
+        if self.role == Role.ADMIN:
+            return None
+        return self.visible_agency_ids()
+
     def visible_agency_ids(self) -> list[int] | None:
         """Agencies whose records this user may see; None means all, [] none (administrators)."""
         if self.is_administrator:

@@ -43,7 +43,7 @@ def public_items(agency_code: str = "", kind: str = "") -> QuerySet[EnforcementI
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:
-    visible = user.visible_agency_ids()
+    visible = user.registry_agency_ids()
     return Agency.objects.all() if visible is None else Agency.objects.filter(pk__in=visible)
 
 
