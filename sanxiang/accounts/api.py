@@ -27,22 +27,33 @@ class CredentialsRejected(DomainError):
     status = 400
 
 
+# Module-level, uniquely named: the OpenAPI schema names components after the class.
+class TokenObtainInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    otp = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                help_text="双因素认证验证码（角色要求时必填），或一个恢复码")
+
+
+class TokenObtainOutputSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="令牌（只返回这一次，服务器只保存其 SHA-256）")
+    prefix = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    password_change_required = serializers.BooleanField()
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
 class TokenObtainApi(APIView):
     """Exchange username, password (and `otp` for roles that require 2FA) for a token."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
-        otp = serializers.CharField(max_length=32, required=False, allow_blank=True)
-
-    class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField()
-        prefix = serializers.CharField()
-        expires_at = serializers.DateTimeField()
-        password_change_required = serializers.BooleanField()
+    InputSerializer = TokenObtainInputSerializer
+    OutputSerializer = TokenObtainOutputSerializer
 
     @extend_schema(request=InputSerializer, responses={
         200: OutputSerializer, 400: OpenApiResponse(description="凭证错误或缺少/错误的 otp"),
@@ -91,10 +102,7 @@ class PasswordChangeApi(APIView):
     """Change one's own password (also the forced change); every token dies, including this one."""
 
     permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        old_password = serializers.CharField(max_length=256, trim_whitespace=False)
-        new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    InputSerializer = PasswordChangeInputSerializer
 
     @extend_schema(request=InputSerializer, responses={
         204: None, 400: OpenApiResponse(description="当前密码错误或新密码不符合口令策略")})
