@@ -109,6 +109,7 @@ def _require_audit_admin(request) -> None:
     if request.user.role != Role.AUDIT_ADMIN:
         audit_record("permission_denied", request=request, user=request.user,
                      summary=f"{request.user.username} 试图查看审计记录", detail={"resource": "audit_trail"})
+        request.sanxiang_refusal_audited = True
         raise PermissionDenied("只有审计管理员可以查看审计记录。")
 
 

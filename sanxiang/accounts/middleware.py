@@ -66,6 +66,28 @@ EXPIRY_MESSAGES = {
 }
 
 
+# Refusals worth an audit entry: staff pages and the API, answered 403, or 404 (out-of-scope
+# objects answer 404 so their existence is not revealed; a mistyped address looks the same).
+REFUSAL_PREFIXES = ("/staff/", "/api/")
+REFUSAL_STATUSES = {403: "无权访问", 404: "对象不存在或不在可见范围内"}
+
+
+def _audit_refusal(request, response) -> None:
+    """Audit a signed-in user's refused request (permission denial on a scoped object)."""
+    status = response.status_code
+    if status not in REFUSAL_STATUSES or not request.path.startswith(REFUSAL_PREFIXES):
+        return
+    if getattr(request, "sanxiang_refusal_audited", False):
+        return  # the view recorded it already, with more detail
+    # Token-authenticated API requests: DRF has set the user on the underlying request by now.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    audit_record("permission_denied", request=request, user=user,
+                 summary=f"{user.get_username()} {request.method} {request.path[:120]}：{REFUSAL_STATUSES[status]}",
+                 detail={"status": status, "method": request.method})
+
+
 class AccountGuardMiddleware:
     """See the module docstring. Paths a user needs to complete a step are let through."""
 
@@ -80,7 +102,9 @@ class AccountGuardMiddleware:
                 response = self._guard(request, user)
                 if response is not None:
                     return response
-            return self.get_response(request)
+            response = self.get_response(request)
+            _audit_refusal(request, response)
+            return response
         finally:
             reset_current_request(token)
 

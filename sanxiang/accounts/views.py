@@ -101,6 +101,11 @@ def otp_verify(request):
 def otp_enrol(request):
     """Bind an authenticator app: QR code (inline SVG data URI), first code, recovery codes once."""
     user = request.user
+    if not otp_services.otp_required(user):
+        # Only the roles in SANXIANG_OTP_REQUIRED_ROLES are asked for a code at login, so a device
+        # bound by anyone else would give a false sense of protection.
+        messages.info(request, "您的角色无需绑定双因素认证。")
+        return redirect(home_for(user))
     if otp_services.has_device(user) and not user.is_verified():
         # A bound device is replaced only by a user who has just proved they hold it.
         return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_enrol')}")

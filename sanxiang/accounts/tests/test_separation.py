@@ -159,3 +159,22 @@ def test_staff_cannot_read_the_audit_trail_and_the_attempt_is_recorded(world, cl
     client.force_login(world.sam)
     assert client.get("/staff/audit/").status_code == 403
     assert Entry.objects.filter(kind="audit.permission_denied", actor="sam").exists()
+
+
+def test_a_refusal_on_a_scoped_object_is_audited_with_address(world, case, client):
+    client.post("/accounts/login/", {"username": "mallory", "password": "pass12345"}, REMOTE_ADDR="10.7.7.7",
+                HTTP_USER_AGENT="probe/9")
+    assert client.get(f"/staff/cases/{case.pk}/", REMOTE_ADDR="10.7.7.7", HTTP_USER_AGENT="probe/9").status_code == 404
+    entry = Entry.objects.filter(kind="audit.permission_denied", actor="mallory").get()
+    data = bytes(entry.body)
+    assert b"10.7.7.7" in data and b"probe/9" in data and f"/staff/cases/{case.pk}/".encode() in data
+
+
+def test_a_token_users_refusal_is_audited_too(world, case):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token = api.post("/api/auth/token/", token_credentials(world.mallory), format="json").json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get(f"/api/cases/{case.pk}/").status_code == 404
+    assert Entry.objects.filter(kind="audit.permission_denied", actor="mallory").exists()

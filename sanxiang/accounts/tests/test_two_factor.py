@@ -163,3 +163,10 @@ def test_administrators_need_the_second_factor_for_admin_too(world, client):
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/enrol/")
     assert totp_device(sec) is None
+
+
+def test_roles_that_need_no_second_factor_cannot_bind_one(world, client):
+    client.force_login(world.alice)
+    response = client.get("/accounts/otp/enrol/")
+    assert response.status_code == 302 and response["Location"] == "/staff/"
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
