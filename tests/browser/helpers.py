@@ -56,7 +56,7 @@ class Session:
             page.fill("#id_username", username)
             page.fill("#id_password", "pass12345")
             page.click("button[type=submit]")
-            page.wait_for_load_state()
+            page.wait_for_url(lambda url: "/staff/" in url or "/accounts/otp/" in url)
             if "/accounts/otp/" in page.url:
                 # Roles that require 2FA: type the code the persona's authenticator shows now.
                 page.fill("#id_otp", otp_code_for(user))

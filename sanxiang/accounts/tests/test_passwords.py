@@ -147,3 +147,11 @@ def test_api_password_change_and_forced_change_through_the_api(world, sec):
     token = fresh.post("/api/auth/token/", body, format="json").json()["token"]
     fresh.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert fresh.get("/api/cases/").status_code == 200
+
+
+def test_password_writes_keep_the_ledger_verifiable(world, sec):
+    from sanxiang.ledger.verification import verify_all
+
+    password_change(user=world.alice, old_password=TEST_PASSWORD, new_password=GOOD)
+    password_reset(user=world.bob, new_password=GOOD, actor=sec)
+    assert verify_all().ok

@@ -170,3 +170,22 @@ def test_roles_that_need_no_second_factor_cannot_bind_one(world, client):
     response = client.get("/accounts/otp/enrol/")
     assert response.status_code == 302 and response["Location"] == "/staff/"
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
+
+
+def test_the_demo_secret_and_the_totp_command_give_a_code_the_login_accepts(world, client):
+    import base64
+    import io
+
+    from django.core.management import call_command
+
+    from sanxiang.demo import DEMO_TOTP_SECRET, demo_totp_enrol
+
+    device = demo_totp_enrol(world.carol)
+    assert device.bin_key == base64.b32decode(DEMO_TOTP_SECRET)
+    out = io.StringIO()
+    call_command("totp", "carol", stdout=out, stderr=io.StringIO())
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    sign_in(client, "carol")
+    assert client.post("/accounts/otp/", {"otp": code}).status_code == 302
+    assert client.get("/staff/").status_code == 200
