@@ -155,3 +155,9 @@ def test_password_writes_keep_the_ledger_verifiable(world, sec):
     password_change(user=world.alice, old_password=TEST_PASSWORD, new_password=GOOD)
     password_reset(user=world.bob, new_password=GOOD, actor=sec)
     assert verify_all().ok
+
+
+def test_the_admins_own_password_form_leads_to_the_one_change_page(world, client):
+    client.force_login(UserFactory(username="sys", role=Role.ADMIN, agency=None, is_staff=True))
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
