@@ -60,7 +60,7 @@ class Session:
             if "/accounts/otp/" in page.url:
                 # Roles that require 2FA: type the code the persona's authenticator shows now.
                 page.fill("#id_otp", otp_code_for(user))
-                page.click("button[type=submit]")
+                page.click("form:has(#id_otp) button[type=submit]")  # not the header's 退出 button
             page.wait_for_url("**/staff/")
         return page
 
