@@ -66,9 +66,9 @@ EXPIRY_MESSAGES = {
 }
 
 
-# Refusals worth an audit entry: staff pages and the API, answered 403, or 404 (out-of-scope
+# Refusals worth an audit entry: staff pages, the API and the admin, answered 403, or 404 (out-of-scope
 # objects answer 404 so their existence is not revealed; a mistyped address looks the same).
-REFUSAL_PREFIXES = ("/staff/", "/api/")
+REFUSAL_PREFIXES = ("/staff/", "/api/", "/admin/")
 REFUSAL_STATUSES = {403: "无权访问", 404: "对象不存在或不在可见范围内"}
 
 

@@ -83,13 +83,23 @@ def secret_base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
+def recovery_code_digest(code: str) -> str:
+    """What is stored for a recovery code: a keyed hash (HMAC-SHA256 with SECRET_KEY, 16 hex
+    characters, the width of django-otp's token column), so a copy of the database alone does not
+    give anyone a working code."""
+    import hashlib
+    import hmac
+
+    return hmac.new(settings.SECRET_KEY.encode(), code.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+
+
 @transaction.atomic
 def recovery_codes_issue(*, user: User) -> list[str]:
-    """Ten new single-use recovery codes; earlier ones stop working. Shown once."""
+    """Ten new single-use recovery codes; earlier ones stop working. Shown once, stored hashed."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_digest(c)) for c in codes])
     return codes
 
 
@@ -130,7 +140,7 @@ def otp_check(*, user: User, code: str, request=None, login: bool = True):
         device = totp if totp.verify_token(code) else None
     if device is None:
         static = StaticDevice.objects.filter(user=user, name=RECOVERY_NAME, confirmed=True).first()
-        if static is not None and static.verify_token(code.lower()):
+        if static is not None and static.verify_token(recovery_code_digest(code)):
             device, recovery = static, True
     if device is None:
         audit_record("otp_failed", request=request, user=user, summary=f"{user.username} 双因素认证失败",

@@ -4,6 +4,7 @@ case content or another user's token; the audit administrator only reads the aud
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib import admin
@@ -82,6 +83,9 @@ def test_the_system_administrator_configures_the_registry_but_not_accounts(admin
     assert client.get("/admin/accounts/user/").status_code == 403
     assert client.get("/admin/accounts/apitoken/").status_code == 403
     assert client.get("/admin/axes/accessattempt/").status_code == 403
+    denied = Entry.objects.filter(kind="audit.permission_denied", actor="sysadm")
+    assert {json.loads(bytes(e.body))["data"]["path"] for e in denied} >= {
+        "/admin/accounts/user/", "/admin/accounts/apitoken/", "/admin/axes/accessattempt/"}
 
 
 def test_the_security_administrator_manages_accounts_but_not_the_registry(world, admins, client):
