@@ -135,3 +135,11 @@ def test_a_made_up_token_is_refused(world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token " + "x" * 40)
     assert refused(client)
+
+
+def test_the_clear_text_token_app_is_gone():
+    from django.apps import apps
+    from django.db import connection
+
+    assert not apps.is_installed("rest_framework.authtoken")
+    assert "authtoken_token" not in connection.introspection.table_names()
