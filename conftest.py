@@ -28,3 +28,16 @@ def _jobs_run_immediately():
 
     HUEY.immediate = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    # force_login means "already authenticated"; for roles that require 2FA that includes the
+    # OTP step (see sanxiang.testing.force_login_verified). Logins through the pages and the
+    # token API still ask for the code.
+    from django.test import Client
+
+    from sanxiang.testing import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+

@@ -1,8 +1,8 @@
 """REST API (OpenAPI schema at /api/schema/). Session or token auth: POST /api/auth/token/."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
+from sanxiang.accounts import api as accounts_api
 from sanxiang.cases import api as cases_api
 from sanxiang.disclosure import api as disclosure_api
 from sanxiang.documents import api as documents_api
@@ -10,7 +10,9 @@ from sanxiang.registry import api as registry_api
 from sanxiang.supervision import api as supervision_api
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
+    path("auth/password/", accounts_api.PasswordChangeApi.as_view(), name="api-password"),
     path("cases/", cases_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/<int:pk>/", cases_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/actions/<slug:action>/", cases_api.CaseActionApi.as_view(), name="api-case-action"),

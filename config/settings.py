@@ -6,6 +6,7 @@ machine with no setup: SQLite and local files under var/. See README.md for ever
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
     "sanxiang.common",
@@ -57,10 +61,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Records 403s and out-of-scope 404s of signed-in users in the audit trail (accounts.middleware).
-    "sanxiang.accounts.middleware.PermissionDenialAuditMiddleware",
+    # After authentication: OTP state on request.user, then the account guard (session limits,
+    # 2FA enrolment/verification, forced password change), then axes turning lockouts into pages.
+    "django_otp.middleware.OTPMiddleware",
+    "sanxiang.accounts.middleware.AccountGuardMiddleware",
+    # Records 403s and out-of-scope 404s of signed-in users in the audit trail (accounts.denials).
+    "sanxiang.accounts.denials.PermissionDenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,9 +107,44 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# --- Accounts and security (身份鉴别, GB/T 22239-2019 8.1.4.1) --------------------------------
+# Password policy: length, three of four character classes, not like the username, not a
+# common password, not one of the last N; expiry in days (0 = never).
+SANXIANG_PASSWORD_MIN_LENGTH = env_int("SANXIANG_PASSWORD_MIN_LENGTH", 10)
+SANXIANG_PASSWORD_HISTORY = env_int("SANXIANG_PASSWORD_HISTORY", 5)
+SANXIANG_PASSWORD_MAX_AGE_DAYS = env_int("SANXIANG_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "sanxiang.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "sanxiang.accounts.validators.CharacterClassValidator"},
+    {"NAME": "sanxiang.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "sanxiang.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "sanxiang.accounts.validators.PasswordHistoryValidator"},
 ]
+# Lockout (django-axes): N failures lock the account, and separately the address, for M minutes,
+# in the staff login, the token API and /admin/.
+SANXIANG_LOCKOUT_FAILURES = env_int("SANXIANG_LOCKOUT_FAILURES", 5)
+SANXIANG_LOCKOUT_MINUTES = env_int("SANXIANG_LOCKOUT_MINUTES", 30)
+AXES_FAILURE_LIMIT = SANXIANG_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SANXIANG_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A refused attempt during a lockout does not restart the 30 minutes (the lock stays fixed).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sanxiang.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "sanxiang.ledger.audit.client_address"
+AXES_VERBOSE = False
+# Two-factor authentication (TOTP, django-otp) is required for these roles.
+SANXIANG_OTP_REQUIRED_ROLES = env_list("SANXIANG_OTP_REQUIRED_ROLES", [
+    "unit_head", "agency_head", "legal_reviewer", "supervisor", "admin", "security_admin", "audit_admin"])
+SANXIANG_OTP_ISSUER = env_str("SANXIANG_OTP_ISSUER", "Sanxiang")
+OTP_TOTP_ISSUER = SANXIANG_OTP_ISSUER
+# Sessions: idle timeout and absolute limit (enforced by accounts.middleware).
+SANXIANG_SESSION_IDLE_MINUTES = env_int("SANXIANG_SESSION_IDLE_MINUTES", 30)
+SANXIANG_SESSION_ABSOLUTE_HOURS = env_int("SANXIANG_SESSION_ABSOLUTE_HOURS", 12)
+SESSION_COOKIE_AGE = SANXIANG_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# API tokens: stored as SHA-256 digests, valid this many hours.
+SANXIANG_API_TOKEN_HOURS = env_int("SANXIANG_API_TOKEN_HOURS", 8)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:my_cases"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -175,7 +219,7 @@ JOBS_NIGHTLY_HOUR = env_int("SANXIANG_NIGHTLY_HOUR", 2)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "sanxiang.accounts.tokens.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -191,7 +235,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out accounts and addresses before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Admin permissions follow the role (三权分立), never Django groups or per-user grants.
+    "sanxiang.accounts.backends.RolePermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 admin.site.site_header = "Sanxiang 行政执法三项制度平台 · 管理后台"
@@ -12,9 +13,14 @@ urlpatterns = [
     path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("staff/documents/", include("sanxiang.documents.urls")),
     path("staff/records/", include("sanxiang.records.urls")),
+    path("staff/audit/", include("sanxiang.accounts.audit_urls")),
     path("staff/", include("sanxiang.dossier.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
+    # The admin's own password form would skip the policy history, the token revocation and the
+    # audit entry: everyone changes their password through the one service.
+    path("admin/password_change/", RedirectView.as_view(url="/accounts/password/", permanent=False),
+         name="admin-password-change"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("config.api_urls")),

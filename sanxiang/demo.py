@@ -42,7 +42,10 @@ from sanxiang.registry.models import Agency, EnforcementItem, Flow, Officer
 from sanxiang.registry.services import defaults_install
 from sanxiang.reviews.models import CatalogueEntry
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "Demo@2026sx"  # satisfies the password policy (length 10, three character classes)
+# Every demo account whose role requires 2FA has a TOTP device with this documented secret
+# (base32, as authenticator apps take it); `sanxiang totp USERNAME` prints the current code.
+DEMO_TOTP_SECRET = "SANXIANGDEMOTOTP"
 ACTOR = "command:load_demo"
 CITY = "河洛市"
 # The demo is present when this agency exists (the first one the loader creates).
@@ -525,6 +528,8 @@ def agency_specs() -> list[AgencySpec]:
 
 SUPERVISOR = ("sfj_supervisor", "马振邦（河洛市司法局行政执法协调监督科）")
 ADMIN = ("admin", "系统管理员")
+SECURITY_ADMIN = ("sec_admin", "安全管理员")
+AUDIT_ADMIN = ("audit_admin", "审计管理员")
 
 
 # Display-only flows for the non-penalty items (licensing, inspection), installed when the shipped
@@ -644,7 +649,10 @@ def load(*, laws_dir: Path | None, out: Callable[[str], None] = print) -> DemoRe
         for n, spec in enumerate(specs, start=1):
             contexts[spec.code] = _create_agency(spec, n, anchor, password, flows, contexts)
         _create_user(SUPERVISOR[0], SUPERVISOR[1], Role.SUPERVISOR, None, password)
-        _create_user(ADMIN[0], ADMIN[1], Role.ADMIN, None, password, superuser=True)
+        # 三权分立: three administrators, none a superuser, none able to read case content.
+        _create_user(ADMIN[0], ADMIN[1], Role.ADMIN, None, password)
+        _create_user(SECURITY_ADMIN[0], SECURITY_ADMIN[1], Role.SECURITY_ADMIN, None, password)
+        _create_user(AUDIT_ADMIN[0], AUDIT_ADMIN[1], Role.AUDIT_ADMIN, None, password)
         # The brigade's officers help on the urban-management bureau's cases (市局 → 大队).
         urban = contexts[MARKER_CODE]
         urban.officers.extend(contexts["hl-cgj-xg"].officers)
@@ -664,12 +672,30 @@ def load(*, laws_dir: Path | None, out: Callable[[str], None] = print) -> DemoRe
     return report
 
 
-def _create_user(username: str, display: str, role: str, agency: Agency | None, password: str,
-                 superuser: bool = False) -> User:
+def _create_user(username: str, display: str, role: str, agency: Agency | None, password: str) -> User:
+    """A demo account: its password is already chosen (no forced change), 2FA roles enrolled."""
+    from sanxiang.accounts.otp import otp_required
+    from sanxiang.accounts.services import staff_flag_for
+
     user = User(username=username, display_name=display, role=role, agency=agency, password=password,
-                is_staff=superuser, is_superuser=superuser)
-    return record_save(user, actor=ACTOR, agency=agency,
-                       summary=f"新增演示用户：{username}（{user.get_role_display()}）")
+                is_staff=staff_flag_for(role), is_superuser=False, password_change_required=False,
+                password_changed_at=timezone.now())
+    record_save(user, actor=ACTOR, agency=agency, summary=f"新增演示用户：{username}（{user.get_role_display()}）")
+    if otp_required(user):
+        demo_totp_enrol(user)
+    return user
+
+
+def demo_totp_enrol(user: User):
+    """A confirmed TOTP device with DEMO_TOTP_SECRET (documented in README; demo only)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanxiang.accounts.otp import TOTP_NAME
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    return TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=key, confirmed=True)
 
 
 def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flows: dict,
@@ -838,5 +864,5 @@ def summary() -> dict[str, int]:
     }
 
 
-__all__ = ["DEMO_PASSWORD", "GENERAL_STATES", "MARKER_CODE", "anchor_date", "default_laws_dir", "demo_present",
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_SECRET", "GENERAL_STATES", "MARKER_CODE", "anchor_date", "default_laws_dir", "demo_present",
            "load", "logins", "other_data_present", "summary"]

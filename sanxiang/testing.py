@@ -8,6 +8,7 @@ import itertools
 from dataclasses import dataclass
 
 import factory
+from django.test import Client as DjangoClient
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
@@ -82,9 +83,72 @@ class UserFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        # Personas have already chosen their password (no forced change at their first login);
+        # set_password does not run the policy, so the short test password stays usable.
+        kwargs.setdefault("password_change_required", False)
+        kwargs.setdefault("password_changed_at", timezone.now())
         user = model_class(*args, **kwargs)
-        user.set_password("pass12345")
+        user.set_password(TEST_PASSWORD)
         return record_save(user, actor="factory")
+
+
+TEST_PASSWORD = "pass12345"
+
+
+def totp_device_for(user):
+    """The persona's confirmed TOTP device (created on first use), as if they had enrolled."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanxiang.accounts.otp import TOTP_NAME, totp_device
+
+    return totp_device(user) or TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True)
+
+
+def otp_code_for(user) -> str:
+    """A TOTP code the persona's device accepts now: what their authenticator would show.
+
+    django-otp refuses a time step already used (replay protection), so a test that signs the
+    same persona in twice within 30 s gets the next step's code, which the device's tolerance of
+    one step accepts; past that, the test rewinds the device's replay marker (test-only).
+    """
+    import time
+
+    from django_otp.oath import TOTP
+
+    device = totp_device_for(user)
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = time.time()
+    totp.time = now
+    if totp.t() <= device.last_t:
+        if device.last_t + 1 > totp.t() + device.tolerance:
+            device.last_t = totp.t() - 1
+            device.save(update_fields=["last_t"])
+        else:
+            totp.time = now + (device.last_t + 1 - totp.t()) * device.step
+    return str(totp.token()).zfill(device.digits)
+
+
+def force_login_verified(client, user, backend=None):
+    """Client.force_login that also completes the second factor, for tests that skip signing in.
+
+    force_login already stands for "authenticated"; for roles that require 2FA, authenticated
+    means password and OTP, so the session is marked verified with the persona's device, exactly
+    as django_otp.login does after a correct code. Signing in through the pages still asks for it.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from sanxiang.accounts.otp import otp_required
+
+    _ORIGINAL_FORCE_LOGIN(client, user, backend)
+    if otp_required(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+
+
+# Captured before the root conftest.py replaces Client.force_login with force_login_verified.
+_ORIGINAL_FORCE_LOGIN = DjangoClient.force_login
 
 
 def item_for(agency: Agency, code: str = "P001", name: str = "擅自倾倒建筑垃圾") -> EnforcementItem:
@@ -166,11 +230,12 @@ class RecordsWorld:
     """The World plus one archived case with everything a persona could look at: plain and
     restricted (个人隐私) evidence, issued documents, a released publication, an upload in
     progress and two rows of its access log; and the personas the access-control tests add: oscar (an officer of the same agency
-    who is not on the case) and root (the system administrator)."""
+    who is not on the case), root (the system administrator) and audrey (the audit administrator)."""
 
     world: World
     oscar: User
     root: User
+    audrey: User
     case: object
     plain: object
     flagged: object
@@ -198,6 +263,7 @@ def build_records_world(world: World | None = None) -> RecordsWorld:
     oscar, _ = officer_user(world.agency, Role.OFFICER, "oscar", "奥斯卡")
     root = UserFactory(username="root", role=Role.ADMIN, agency=None, display_name="系统管理员", is_staff=True,
                        is_superuser=True)
+    audrey = UserFactory(username="audrey", role=Role.AUDIT_ADMIN, agency=None, display_name="审计管理员")
     case = case_open(actor=world.alice, item=world.item, party=citizen_party(), title="擅自倾倒建筑垃圾",
                      officers=[world.alice_officer, world.bob_officer],
                      opened_on=timezone.localdate() - dt.timedelta(days=30))
@@ -219,4 +285,14 @@ def build_records_world(world: World | None = None) -> RecordsWorld:
     from sanxiang.ledger.services import ledger_checkpoint
 
     ledger_checkpoint()  # the scheduled job's work: the public checkpoint exists
-    return RecordsWorld(world, oscar, root, case, plain, flagged, document, publication, upload)
+    return RecordsWorld(world, oscar, root, audrey, case, plain, flagged, document, publication, upload)
+
+
+def token_credentials(user) -> dict:
+    """The body of POST /api/auth/token/ for a persona: password, and a TOTP code when the role needs one."""
+    from sanxiang.accounts.otp import otp_required
+
+    body = {"username": user.username, "password": TEST_PASSWORD}
+    if otp_required(user):
+        body["otp"] = otp_code_for(user)
+    return body

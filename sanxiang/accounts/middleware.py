@@ -1,75 +1,127 @@
-"""Audit of permission denials (安全审计: 越权访问). One place records them, after the response.
+"""The account guard: session limits, then 2FA, then a due password change, on every request.
 
-A denial is a 403, a refused role (RoleNotAllowed, whatever page answers it), or a 404 that hides
-an object which exists but lies outside the user's scope (accounts.scoping.OutOfScope; the user
-sees the same 404 as for a missing object). Views and the API mark the request (`note_denial`);
-this middleware writes one audit entry once the response is made, outside any transaction the
-refused request rolled back.
-
-Only authenticated users are recorded: anonymous probing is answered (302 to the login page, 403,
-404) but writes nothing, so it cannot grow the log.
+Order matters (GB/T 22239-2019 8.1.4.1): a session past its idle or absolute limit ends first;
+a user whose role requires a second factor is sent to enrol, or to verify, before anything else;
+only then is a forced or expired password change demanded. API requests get the JSON error
+format instead of a redirect. Token-authenticated API requests carry no session and are checked
+by accounts.tokens instead.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import time
+from urllib.parse import urlencode
 
-from sanxiang.accounts.scoping import OutOfScope
-from sanxiang.common.exceptions import RoleNotAllowed
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
-_ATTR = "_sanxiang_denial"
+from sanxiang.accounts.context import reset_current_request, set_current_request
+from sanxiang.ledger.audit import audit_record
 
-
-def _chain(exc):
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
-
-
-def note_denial(request, exc) -> None:
-    """Remember on the (Django) request that `exc`, or what caused it, was a permission denial."""
-    if request is None:
-        return
-    for cause in _chain(exc):
-        if isinstance(cause, OutOfScope):
-            setattr(request, _ATTR, cause.object_ref or "")
-            return
-        if isinstance(cause, RoleNotAllowed | PermissionDenied):
-            setattr(request, _ATTR, getattr(cause, "object_ref", "") or "")
-            return
+SESSION_STARTED = "sanxiang_session_started"
+SESSION_SEEN = "sanxiang_session_seen"
+# The last-seen time is rewritten at most this often, not on every request.
+SEEN_RESOLUTION_SECONDS = 30
 
 
-def _object_of(request) -> str:
-    match = getattr(request, "resolver_match", None)
-    if match is None:
+def session_start(request) -> None:
+    now = int(time.time())
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_SEEN] = now
+
+
+def _session_limit_passed(request) -> str:
+    """'idle' or 'absolute' when the session is past a limit, else '' (and the clock is updated)."""
+    now = int(time.time())
+    started = request.session.get(SESSION_STARTED)
+    seen = request.session.get(SESSION_SEEN)
+    if started is None or seen is None:
+        session_start(request)
         return ""
-    args = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
-    return f"{match.view_name}({args})"
+    if now - int(seen) > settings.SANXIANG_SESSION_IDLE_MINUTES * 60:
+        return "idle"
+    if now - int(started) > settings.SANXIANG_SESSION_ABSOLUTE_HOURS * 3600:
+        return "absolute"
+    if now - int(seen) >= SEEN_RESOLUTION_SECONDS:
+        request.session[SESSION_SEEN] = now
+    return ""
 
 
-class PermissionDenialAuditMiddleware:
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(code: str, message: str, status: int, rule: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "rule": rule}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+RULE = "《信息安全技术 网络安全等级保护基本要求》（GB/T 22239-2019）8.1.4.1"
+EXPIRY_MESSAGES = {
+    "idle": "会话空闲超过 {idle} 分钟，已自动退出，请重新登录。",
+    "absolute": "会话已持续超过 {hours} 小时，已自动退出，请重新登录。",
+}
+
+
+
+
+class AccountGuardMiddleware:
+    """See the module docstring. Paths a user needs to complete a step are let through."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if not getattr(user, "is_authenticated", False):
-            return response
-        # Marked: an out-of-scope object or a refused role, whatever the answer (404, 403, or a
-        # redirect back with the message); unmarked 403s come from Django or DRF permission checks.
-        if hasattr(request, _ATTR) or response.status_code == 403:
-            from sanxiang.ledger.audit import audit_record
+        token = set_current_request(request)
+        try:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+                response = self._guard(request, user)
+                if response is not None:
+                    return response
+            return self.get_response(request)
+        finally:
+            reset_current_request(token)
 
-            target = getattr(request, _ATTR, "") or _object_of(request)
-            audit_record("permission_denied", request=request, user=user,
-                         summary=f"越权访问被拒绝：{request.method} {request.path[:200]}",
-                         detail={"object": target, "path": request.path[:300], "method": request.method,
-                                 "status": response.status_code})
-        return response
+    def _guard(self, request, user):
+        from sanxiang.accounts.otp import has_device, otp_required
+        from sanxiang.accounts.services import password_change_due
 
-    def process_exception(self, request, exception):
-        note_denial(request, exception)
+        reason = _session_limit_passed(request)
+        if reason:
+            return self._expire(request, user, reason)
+        path = request.path
+        if path == reverse("accounts:logout"):
+            return None
+        if otp_required(user) and not user.is_verified():
+            step = reverse("accounts:otp_verify") if has_device(user) else reverse("accounts:otp_enrol")
+            if path in (reverse("accounts:otp_verify"), reverse("accounts:otp_enrol")):
+                return None
+            if _is_api(request):
+                return _error("otp_required", "该角色须先完成双因素认证。", 403, RULE + " d)")
+            return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
+        if password_change_due(user):
+            step = reverse("accounts:password_change")
+            if path in (step, reverse("api-password")):
+                return None
+            if _is_api(request):
+                return _error("password_change_required", "须先修改密码（首次登录、管理员重置或密码已过期）。",
+                              403, RULE + " a)")
+            return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+    def _expire(self, request, user, reason: str):
+        audit_record("session_expired", request=request, user=user,
+                     summary=f"{user.get_username()} 会话超时（{'空闲' if reason == 'idle' else '超过最长时限'}）",
+                     detail={"reason": reason})
+        # Not auth.logout(): that would also record a "logout" the user never asked for.
+        request.session.flush()
+        request.user = AnonymousUser()
+        message = EXPIRY_MESSAGES[reason].format(idle=settings.SANXIANG_SESSION_IDLE_MINUTES,
+                                                 hours=settings.SANXIANG_SESSION_ABSOLUTE_HOURS)
+        if _is_api(request):
+            return _error("session_expired", message, 401, RULE + " d)")
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'expired': reason, 'next': request.get_full_path()})}")

@@ -15,7 +15,7 @@ The rule:
 
 An object that exists but lies outside the user's scope answers exactly like one that does not
 exist (404), so probing learns nothing; `OutOfScope` carries the object's reference so that the
-denial is recorded in the audit trail (see accounts.middleware).
+denial is recorded in the audit trail (see accounts.denials).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from sanxiang.common.exceptions import NotFound
 RESTRICTED_AGENCY_ROLES = ("unit_head", "agency_head", "legal_reviewer")
 # Roles that see their agency tree. A role not named here or below sees nothing until it is.
 AGENCY_ROLES = ("officer", *RESTRICTED_AGENCY_ROLES)
-ALL_AGENCY_ROLES = ("supervisor", "admin")
+# 三权分立: administrators (system, security, audit) read no case content, superuser or not;
+# only supervisors (司法局) see every agency.
+ALL_AGENCY_ROLES = ("supervisor",)
 
 
 def _is_active_user(user) -> bool:
@@ -40,7 +42,7 @@ def agency_scope(user) -> list[int] | None:
     """Ids of the agencies whose records `user` may see; None means every agency, [] none."""
     if not _is_active_user(user):
         return []
-    if user.is_superuser or user.role in ALL_AGENCY_ROLES:
+    if user.role in ALL_AGENCY_ROLES:
         return None
     if user.agency_id is None or user.role not in AGENCY_ROLES:
         return []

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from sanxiang.accounts.middleware import note_denial
+from sanxiang.accounts.denials import note_denial
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import agency_scope
 from sanxiang.cases import selectors

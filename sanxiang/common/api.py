@@ -8,7 +8,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sanxiang.accounts.middleware import note_denial
+from sanxiang.accounts.denials import note_denial
 from sanxiang.common.exceptions import DomainError
 
 _DRF_MESSAGES = {

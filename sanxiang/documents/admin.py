@@ -1,6 +1,3 @@
-from django.contrib import admin
-
-from sanxiang.common.admin import ReadOnlyAdmin
-from sanxiang.documents.models import Document
-
-admin.site.register(Document, ReadOnlyAdmin)
+"""Nothing of this app is registered in /admin/: it is case content, which no administrator
+role reads (三权分立, see sanxiang/accounts/backends.py). Staff read it through the scoped
+selectors, which log every access."""

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sanxiang.accounts.middleware import note_denial
+from sanxiang.accounts.denials import note_denial
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.documents import selectors

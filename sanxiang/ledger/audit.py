@@ -28,6 +28,7 @@ AUDIT_EVENTS = {
     "permission_denied": "越权访问被拒绝",
     "admin_change": "管理操作",
     "session_expired": "会话超时",
+    "audit_exported": "导出审计记录",
 }
 
 

@@ -1,8 +1,3 @@
-from django.contrib import admin
-
-from sanxiang.common.admin import ReadOnlyAdmin
-from sanxiang.records.models import Evidence, StoredFile, UploadSession
-
-admin.site.register(Evidence, ReadOnlyAdmin)
-admin.site.register(StoredFile, ReadOnlyAdmin)
-admin.site.register(UploadSession, ReadOnlyAdmin)
+"""Nothing of this app is registered in /admin/: it is case content, which no administrator
+role reads (三权分立, see sanxiang/accounts/backends.py). Staff read it through the scoped
+selectors, which log every access."""

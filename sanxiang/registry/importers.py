@@ -149,7 +149,7 @@ def _model_errors(exc: ValidationError, mapping: dict[str, str]) -> tuple[str, s
 
 
 def _check_scope(agency: Agency, column: str, actor) -> None:
-    visible = actor.visible_agency_ids() if hasattr(actor, "visible_agency_ids") else None
+    visible = actor.registry_agency_ids() if hasattr(actor, "registry_agency_ids") else None
     if visible is not None and agency.pk not in visible:
         raise _RowFailed(column, f"无权导入其他机关（{agency.name}）的数据")
 

@@ -43,11 +43,8 @@ def public_items(agency_code: str = "", kind: str = "") -> QuerySet[EnforcementI
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:
-    """The agencies of the user's scope (accounts.scoping.agency_scope)."""
-    from sanxiang.accounts.scoping import agency_scope
-
-    scope = agency_scope(user)
-    return Agency.objects.all() if scope is None else Agency.objects.filter(pk__in=scope)
+    visible = user.registry_agency_ids()
+    return Agency.objects.all() if visible is None else Agency.objects.filter(pk__in=visible)
 
 
 def public_av_list(agency_code: str = ""):

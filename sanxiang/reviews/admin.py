@@ -1,14 +1,7 @@
 from django.contrib import admin
 
-from sanxiang.common.admin import ReadOnlyAdmin, RecordedAdmin
-from sanxiang.reviews.models import (
-    CatalogueEntry,
-    ChecklistItem,
-    CollectiveDiscussion,
-    LegalReview,
-    ReviewCoordination,
-    ReviewExtension,
-)
+from sanxiang.common.admin import RecordedAdmin
+from sanxiang.reviews.models import CatalogueEntry, ChecklistItem
 
 
 @admin.register(CatalogueEntry)
@@ -27,5 +20,4 @@ class ChecklistItemAdmin(RecordedAdmin):
     search_fields = ("label", "key")
 
 
-for model in (LegalReview, ReviewExtension, ReviewCoordination, CollectiveDiscussion):
-    admin.site.register(model, ReadOnlyAdmin)
+# Legal reviews are case content and are not registered here (三权分立, see accounts/backends.py).

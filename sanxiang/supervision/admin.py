@@ -1,11 +1,3 @@
-from django.contrib import admin
-
-from sanxiang.common.admin import ReadOnlyAdmin
-from sanxiang.supervision.models import AccessLog
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "agency", "case", "target_label", "action", "reason", "flagged", "ledger_index")
-    list_filter = ("agency", "action", "flagged")
-    search_fields = ("actor__username", "case__number", "target_label", "reason")
+"""Nothing of this app is registered in /admin/: it is case content, which no administrator
+role reads (三权分立, see sanxiang/accounts/backends.py). Staff read it through the scoped
+selectors, which log every access."""

@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from sanxiang.accounts.models import Role
 from sanxiang.supervision.models import AccessLog
 
-OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.ADMIN, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER}
+# Not the administrators: the access log names cases and parties (三权分立).
+OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER}
 
 
 def can_oversee(user) -> bool:
-    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in OVERSIGHT_ROLES)
+    return getattr(user, "is_authenticated", False) and user.role in OVERSIGHT_ROLES
 
 
 def access_log_list(user, *, agency_code: str = "", username: str = "", case_number: str = "",

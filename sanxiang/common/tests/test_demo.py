@@ -86,10 +86,24 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
         assert agency.items.filter(kind="penalty").count() >= 4
         assert agency.items.exclude(kind="penalty").exists()
     assert User.objects.get(username="sfj_supervisor").role == Role.SUPERVISOR
-    assert User.objects.get(username="admin").is_superuser
+    # 三权分立: three administrators, none a superuser (a superuser flag would bypass the roles).
+    admins = {u.username: u for u in User.objects.filter(username__in=["admin", "sec_admin", "audit_admin"])}
+    assert {u: a.role for u, a in admins.items()} == {
+        "admin": Role.ADMIN, "sec_admin": Role.SECURITY_ADMIN, "audit_admin": Role.AUDIT_ADMIN}
+    assert not any(a.is_superuser for a in admins.values())
 
-    for username in ("cg_officer1", "yj_reviewer", "hb_director", "cz_head", "sfj_supervisor", "admin"):
-        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
+    from django.test import RequestFactory
+
+    from sanxiang.accounts.otp import has_device, otp_required
+    from sanxiang.accounts.services import password_change_due
+
+    for username in ("cg_officer1", "yj_reviewer", "hb_director", "cz_head", "sfj_supervisor", "admin",
+                     "sec_admin", "audit_admin"):
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=demo.DEMO_PASSWORD)
+        assert user is not None, username
+        assert not password_change_due(user), username  # demo users are not forced to change
+        assert has_device(user) == otp_required(user), username  # 2FA roles are enrolled
         assert username in output
     assert demo.DEMO_PASSWORD in output and "演示账号" in output
     if demo.default_laws_dir().is_dir():
@@ -109,7 +123,7 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
 
 @pytest.mark.django_db(transaction=True)
 def test_reset_wipes_the_database_and_rebuilds_the_demo():
-    user_create(username="someone", password="x-long-password", role=Role.SUPERVISOR)
+    user_create(username="someone", password="X-long-password1", role=Role.SUPERVISOR)
     kept = run("--no-laws")  # other data present: kept, the demo is not loaded on top of it
     assert "未载入演示数据" in kept and "RESET=1" in kept
     assert not demo.demo_present()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sanxiang.cases.services import case_open
-from sanxiang.testing import citizen_party
+from sanxiang.testing import citizen_party, token_credentials
 
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
@@ -49,7 +49,7 @@ def api():
 
     def make(user) -> APIClient:
         client = APIClient()
-        response = client.post("/api/auth/token/", {"username": user.username, "password": "pass12345"}, format="json")
+        response = client.post("/api/auth/token/", token_credentials(user), format="json")
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         return client

@@ -45,8 +45,8 @@ class BrokenStream:
 
 def test_multi_chunk_upload_becomes_evidence_with_one_ledger_entry(world, case, uploader, upload_dir):
     data = body(5 * MB + 123)
+    up = uploader(world.alice)  # signing in is audited in the ledger: count from here
     before = ledger_size()
-    up = uploader(world.alice)
     created = up.create(case, size=len(data), description="执法记录仪视频", device_no="DSJ-0042",
                         location="幸福路8号工地门口", captured_at="2026-11-20T09:30:00+08:00")
     assert created.status_code == 201, created.content
@@ -179,8 +179,8 @@ def test_wrong_extension_is_refused_at_creation(world, case, uploader, upload_di
 def test_wrong_content_is_refused_at_the_first_chunk_and_nothing_is_kept(world, case, uploader, upload_dir):
     stored = uploader(world.alice).upload(case, body(MB, head=JPEG_HEAD), filename="scene.jpg", kind="photo")
     earlier = Evidence.objects.get(pk=stored.json()["evidence"]["id"])
-    before = counts()
     up = uploader(world.alice)
+    before = counts()
     data = b"MZ\x90\x00\x03\x00\x00\x00" + body(2 * MB, head=b"")[8:]  # a Windows executable named .mp4
     url = up.create(case, size=len(data), filename="cam.mp4").json()["url"]
     response = up.patch(url, 0, data[:MB])
@@ -212,8 +212,8 @@ def test_over_limit_size_is_refused_at_creation_naming_the_limit(world, case, up
 
 
 def test_interrupted_or_cancelled_upload_leaves_no_half_record(world, case, uploader, upload_dir):
-    before = counts()
     up = uploader(world.alice)
+    before = counts()
     data = body(3 * MB)
     first = up.create(case, size=len(data)).json()
     up.patch(first["url"], 0, data[:MB])
@@ -243,11 +243,11 @@ def test_cleanup_removes_orphan_files_and_keeps_live_sessions(world, case, uploa
 
 
 def test_declared_checksum_mismatch_is_refused_and_nothing_is_kept(world, case, uploader, upload_dir):
+    up = uploader(world.alice)
     before = counts()
     data = body(2 * MB)
-    response = uploader(world.alice).create(case, size=len(data), sha256="0" * 64)
+    response = up.create(case, size=len(data), sha256="0" * 64)
     url = response.json()["url"]
-    up = uploader(world.alice)
     up.patch(url, 0, data[:MB])
     response = up.patch(url, MB, data[MB:])
     assert response.status_code == 422 and response.json()["error"]["code"] == "checksum_mismatch"

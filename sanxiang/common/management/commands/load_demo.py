@@ -88,7 +88,8 @@ class Command(BaseCommand):
         rows = demo.logins()
         if not rows:
             return
-        self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+        self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}；负责人、法制审核、监督和管理员账号须双因素认证，"
+                          f"认证器密钥 {demo.DEMO_TOTP_SECRET}，当前验证码：sanxiang totp 用户名）：")
         width = max(len(r.username) for r in rows) + 2
         for r in rows:
             self.stdout.write(f"  {r.username.ljust(width)}{r.role}\t{r.display}\t{r.agency}")
