@@ -28,6 +28,7 @@ from sanxiang.cases.forms import action_widgets, describe_values, submitted_valu
 from sanxiang.cases.rules import hearing_right, review_matches
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
+from sanxiang.common.params import is_db_id
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
@@ -106,11 +107,11 @@ def case_new(request):
         post = request.POST
         form = {k: post.get(k, "") for k in post} | {"officers": post.getlist("officers")}
         try:
-            item = items.filter(pk=post.get("item") if post.get("item", "").isdigit() else 0).first()
+            item = items.filter(pk=post.get("item") if is_db_id(post.get("item")) else 0).first()
             if item is None:
                 raise ValidationFailed("请选择执法事项", field="item", code="item_required")
             party = {k: post.get(f"party_{k}", "").strip() for k in PARTY_FIELDS}
-            chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if v.isdigit()]))
+            chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if is_db_id(v)]))
             case = case_open(actor=user, item=item, party=party, officers=chosen, title=post.get("title", ""),
                              source=post.get("source", "").strip(), procedure=post.get("procedure", "general"),
                              opened_on=_parse_opened_on(post.get("opened_on", "")))

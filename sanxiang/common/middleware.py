@@ -1,0 +1,219 @@
+"""Limits and headers that hold for every request, whatever view answers it.
+
+- RequestSizeLimitMiddleware: the body's declared size against the cap of its kind of endpoint,
+  before anything reads it (413).
+- ApiErrorFormatMiddleware: under /api/ and /transparency/ every error leaves in the one JSON
+  format, also those Django answers itself (404 of an unknown URL, 405 of require_GET, 500).
+- SecurityHeadersMiddleware: CSP, Permissions-Policy, and no-store on staff, account and API pages.
+- RateLimitMiddleware: logins (UI, admin, token API) and the portal's public searches, per client
+  address, counted in Django's cache (429 with Retry-After).
+- DatabaseIdBoundMiddleware: an <int:…> in a URL larger than any database key is a 404, not the
+  OverflowError SQLite raises on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+
+from sanxiang.common.errors import STATUS_ERRORS, error_response, json_error, wants_json
+from sanxiang.common.params import MAX_DB_INT
+
+
+def human_size(size: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.4g} {unit}"
+    return f"{size} 字节"
+
+
+# --- Request size -----------------------------------------------------------------------------
+
+#: (method or None for any, path pattern, setting holding the cap). First match wins; the rest of
+#: /api/, /accounts/ and /transparency/ take REQUEST_MAX_BYTES_JSON, everything else _FORM.
+_SIZE_RULES: tuple[tuple[frozenset[str] | None, re.Pattern, str], ...] = (
+    (frozenset({"PATCH", "PUT"}), re.compile(r"^/api/evidence/uploads/[0-9a-f-]+/$"), "REQUEST_MAX_BYTES_UPLOAD"),
+    (frozenset({"POST"}), re.compile(r"^/api/cases/\d+/evidence/$"), "REQUEST_MAX_BYTES_UPLOAD"),
+    (frozenset({"POST"}), re.compile(r"^/staff/cases/\d+/evidence/$"), "REQUEST_MAX_BYTES_UPLOAD"),
+    (frozenset({"POST"}), re.compile(r"^/api/registry/import/[\w-]+/$"), "REQUEST_MAX_BYTES_IMPORT"),
+    (frozenset({"POST"}), re.compile(r"^/staff/registry/import/$"), "REQUEST_MAX_BYTES_IMPORT"),
+)
+_JSON_KIND_PREFIXES = ("/api/", "/accounts/", "/transparency/")
+
+
+def request_size_cap(method: str, path: str) -> tuple[str, int]:
+    """(setting name, cap in bytes) for a request."""
+    for methods, pattern, name in _SIZE_RULES:
+        if (methods is None or method in methods) and pattern.match(path):
+            return name, getattr(settings, name)
+    name = "REQUEST_MAX_BYTES_JSON" if path.startswith(_JSON_KIND_PREFIXES) else "REQUEST_MAX_BYTES_FORM"
+    return name, getattr(settings, name)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body over its cap from Content-Length alone, before any byte of it is read.
+
+    A request without Content-Length (chunked transfer) cannot exceed the cap either: Django's
+    WSGIRequest bounds its body stream by CONTENT_LENGTH and reads nothing when it is absent, and
+    waitress (`sanxiang serve`) de-chunks, counts against max_request_body_size (the largest cap)
+    and sets CONTENT_LENGTH before the app sees the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("CONTENT_LENGTH") or ""
+        if raw:
+            if not (raw.isascii() and raw.isdigit()):
+                return error_response(request, 400, "bad_content_length", "Content-Length 请求头须为非负整数",
+                                      field="Content-Length", rule="RFC 9110 §8.6")
+            name, cap = request_size_cap(request.method, request.path)
+            if int(raw) > cap:
+                message = f"请求内容 {human_size(int(raw))} 超过此接口的上限 {human_size(cap)}（{cap} 字节）"
+                if name == "REQUEST_MAX_BYTES_UPLOAD":
+                    message += "；大文件请用分片上传（/api/evidence/uploads/）"
+                # The unread body is never consumed; close the connection rather than drain it.
+                return error_response(request, 413, "request_too_large", message, field="Content-Length",
+                                      rule=name, headers={"Connection": "close"})
+        return self.get_response(request)
+
+
+# --- JSON errors for Django's own answers -------------------------------------------------------
+
+class ApiErrorFormatMiddleware:
+    """Rewrite a non-JSON error answer under /api/ and /transparency/ into the one JSON format."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not wants_json(request) or response.streaming:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        code, message = STATUS_ERRORS.get(response.status_code, ("error", "请求失败"))
+        if response.status_code == 405 and response.get("Allow"):
+            message = f"{message}（允许：{response['Allow']}）"
+        response.content = json.dumps({"error": {"code": code, "message": message, "field": None, "rule": None}},
+                                      ensure_ascii=False).encode()
+        response["Content-Type"] = "application/json"
+        return response
+
+
+# --- Headers ------------------------------------------------------------------------------------
+
+class SecurityHeadersMiddleware:
+    """CSP and Permissions-Policy on every answer; never cache pages with case content or IDs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        path = request.path
+        if path.startswith(settings.NO_STORE_PREFIXES) and not path.startswith(settings.NO_STORE_EXEMPT_PREFIXES):
+            # Replaces any weaker Cache-Control: a shared cache or the browser's back button must
+            # not keep a page showing ID numbers after logout.
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+            response["Expires"] = "0"
+        return response
+
+
+# --- Rate limits --------------------------------------------------------------------------------
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+#: (method, path pattern, scope in settings.RATE_LIMITS). The API's public searches are throttled
+#: by DRF (throttle_scope on the views); the token endpoint here, because ObtainAuthToken switches
+#: DRF throttling off and whichever view answers /api/auth/token/ must be limited.
+_RATE_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
+    ("POST", re.compile(r"^/accounts/login/$"), "login"),
+    ("POST", re.compile(r"^/admin/login/$"), "login"),
+    ("POST", re.compile(r"^/api/auth/token/$"), "login"),
+    ("GET", re.compile(r"^/officers/$"), "public_search"),
+    ("GET", re.compile(r"^/decisions/$"), "public_search"),
+)
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """"30/minute" → (30, 60), in DRF's notation."""
+    count, _, period = rate.partition("/")
+    return int(count), _PERIODS[period.strip()[:1]]
+
+
+def client_address(request) -> str:
+    """The socket address, or the one trusted proxy's view of it (the last X-Forwarded-For hop:
+    the ones before it are whatever the client wrote)."""
+    if getattr(settings, "SANXIANG_TRUST_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit_hit(scope: str, ident: str) -> int:
+    """Count one request; 0 when allowed, else the seconds until the window ends (fixed window)."""
+    rate = settings.RATE_LIMITS.get(scope)
+    if not rate:
+        return 0
+    limit, period = parse_rate(rate)
+    now = time.time()
+    window = int(now // period)
+    key = f"ratelimit:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, int((window + 1) * period - now + 0.999))
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for method, pattern, scope in _RATE_RULES:
+            if request.method == method and pattern.match(request.path):
+                wait = rate_limit_hit(scope, client_address(request))
+                if wait:
+                    return error_response(
+                        request, 429, "throttled", f"请求过于频繁，请 {wait} 秒后再试（限 {settings.RATE_LIMITS[scope]}）",
+                        rule=f"RATE_LIMITS[{scope}]", headers={"Retry-After": str(wait)})
+                break
+        return self.get_response(request)
+
+
+# --- Ids in URLs --------------------------------------------------------------------------------
+
+class DatabaseIdBoundMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_DB_INT:
+                raise Http404("编号超出范围")
+        return None
+
+
+__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "RateLimitMiddleware",
+           "RequestSizeLimitMiddleware", "SecurityHeadersMiddleware", "json_error"]
