@@ -2,6 +2,8 @@
 
 - RequestSizeLimitMiddleware: the body's declared size against the cap of its kind of endpoint,
   before anything reads it (413).
+- JsonDepthMiddleware: a JSON body nested deeper than JSON_MAX_DEPTH is a 400 before any view
+  parses it (also views with their own parser classes, such as DRF's ObtainAuthToken).
 - ApiErrorFormatMiddleware: under /api/ and /transparency/ every error leaves in the one JSON
   format, also those Django answers itself (404 of an unknown URL, 405 of require_GET, 500).
 - SecurityHeadersMiddleware: CSP, Permissions-Policy, and no-store on staff, account and API pages.
@@ -23,6 +25,7 @@ from django.http import Http404
 
 from sanxiang.common.errors import STATUS_ERRORS, error_response, json_error, wants_json
 from sanxiang.common.params import MAX_DB_INT
+from sanxiang.common.parsers import json_depth_exceeds
 
 
 def human_size(size: int) -> str:
@@ -81,6 +84,33 @@ class RequestSizeLimitMiddleware:
                 # The unread body is never consumed; close the connection rather than drain it.
                 return error_response(request, 413, "request_too_large", message, field="Content-Length",
                                       rule=name, headers={"Connection": "close"})
+        return self.get_response(request)
+
+
+# --- JSON depth ---------------------------------------------------------------------------------
+
+class JsonDepthMiddleware:
+    """The depth cap for every JSON body, whichever parser the view uses.
+
+    common.parsers.JSONParser checks the same for the API's own views (and that the body is an
+    object); DRF's ObtainAuthToken, and any view naming DRF's stock JSONParser, would otherwise
+    hand 5000 nested brackets to json.loads (RecursionError, a 500). Bodies larger than the JSON
+    cap only reach upload and import endpoints, which read no JSON, and are not read here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        content_type = request.content_type or ""
+        if content_type == "application/json" or content_type.endswith("+json"):
+            length = request.META.get("CONTENT_LENGTH") or "0"
+            if length.isdigit() and 0 < int(length) <= settings.REQUEST_MAX_BYTES_JSON:
+                text = request.body.decode(request.encoding or settings.DEFAULT_CHARSET, errors="replace")
+                limit = settings.JSON_MAX_DEPTH
+                if json_depth_exceeds(text, limit):
+                    return error_response(request, 400, "json_too_deep", f"JSON 嵌套层数超过上限 {limit} 层",
+                                          rule=f"JSON 嵌套不超过 {limit} 层（JSON_MAX_DEPTH）")
         return self.get_response(request)
 
 
@@ -215,5 +245,5 @@ class DatabaseIdBoundMiddleware:
         return None
 
 
-__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "RateLimitMiddleware",
+__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "JsonDepthMiddleware", "RateLimitMiddleware",
            "RequestSizeLimitMiddleware", "SecurityHeadersMiddleware", "json_error"]

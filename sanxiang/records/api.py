@@ -100,7 +100,8 @@ class _UploadApi(APIView):
 
 
 class UploadListCreateApi(_UploadApi):
-    @extend_schema(parameters=[OpenApiParameter("case", int, required=False)],
+    @extend_schema(parameters=[OpenApiParameter("case", int, required=False)], operation_id="evidence_uploads_list",
+                   responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}},
                    summary="本人未完成的分片上传（用于断点续传）")
     def get(self, request):
         qs = UploadSession.objects.filter(created_by=request.user, status=UploadStatus.RECEIVING)
@@ -218,7 +219,8 @@ class UploadCompleteApi(_UploadApi):
 
 
 class EvidenceListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("case", int, required=True)], responses=dict,
+    @extend_schema(parameters=[OpenApiParameter("case", int, required=True)], operation_id="evidence_list",
+                   responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}},
                    summary="案件证据（按查看权限过滤涉密、商业秘密、个人隐私证据）")
     def get(self, request):
         case = case_get(request.user, query_id(request.query_params, "case", required=True))
