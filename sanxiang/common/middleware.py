@@ -81,9 +81,10 @@ class RequestSizeLimitMiddleware:
                 message = f"请求内容 {human_size(int(raw))} 超过此接口的上限 {human_size(cap)}（{cap} 字节）"
                 if name == "REQUEST_MAX_BYTES_UPLOAD":
                     message += "；大文件请用分片上传（/api/evidence/uploads/）"
-                # The unread body is never consumed; close the connection rather than drain it.
+                # (No Connection: close here: a hop-by-hop header is the server's, PEP 3333; waitress
+                # has received the body already and keeps the connection usable.)
                 return error_response(request, 413, "request_too_large", message, field="Content-Length",
-                                      rule=name, headers={"Connection": "close"})
+                                      rule=name)
         return self.get_response(request)
 
 
