@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -28,7 +27,7 @@ from sanxiang.cases.forms import action_widgets, describe_values, submitted_valu
 from sanxiang.cases.rules import hearing_right, review_matches
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
-from sanxiang.common.params import is_db_id
+from sanxiang.common.params import is_db_id, safe_parse_date
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
@@ -87,7 +86,7 @@ def my_cases(request):
 def _parse_opened_on(raw: str) -> dt.date | None:
     if not raw:
         return None
-    value = parse_date(raw)
+    value = safe_parse_date(raw)
     if value is None:
         raise ValidationFailed("立案日期须为有效日期（YYYY-MM-DD）", field="opened_on", code="date_invalid")
     return value

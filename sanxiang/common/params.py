@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 
 from sanxiang.common.exceptions import ValidationFailed
 
@@ -45,15 +45,29 @@ def query_id(params, name: str, *, required: bool = False) -> int | None:
     return parse_db_id(raw, field=name)
 
 
+def safe_parse_date(text: str) -> dt.date | None:
+    """Django's parse_date, with None also for a well-formed but impossible date (2026-13-45),
+    for which parse_date raises ValueError."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
+def safe_parse_datetime(text: str) -> dt.datetime | None:
+    """Django's parse_datetime, with None also for an impossible one (2026-02-30T25:61)."""
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
+
+
 def query_date(params, name: str) -> dt.date | None:
     """?name=YYYY-MM-DD as a date, None when absent; a malformed or impossible date is refused."""
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        value = parse_date(raw)
-    except ValueError:
-        value = None
+    value = safe_parse_date(raw)
     if value is None:
         raise ValidationFailed(f"参数 {name} 须为有效日期（YYYY-MM-DD），收到“{raw[:40]}”", field=name,
                                code="invalid_date", rule="日期格式 YYYY-MM-DD")

@@ -243,3 +243,38 @@ def test_server_error_under_the_api_is_json_and_elsewhere_a_chinese_page():
 def test_unknown_page_is_a_chinese_404():
     response = Client().get("/no-such-page/")
     assert response.status_code == 404 and "对象不存在或无权查看" in response.content.decode()
+
+
+# --- The same fault elsewhere: parse_date raises on a well-formed impossible date -----------------
+
+def test_impossible_date_in_a_flow_field_is_a_field_error():
+    from sanxiang.cases.engine import FieldSpec, clean_value
+
+    spec = FieldSpec(name="notice_served_on", label="事先告知书送达日期", type="date", required=True)
+    value, error = clean_value(spec, "2026-13-45", None)
+    assert value is None and error == "“事先告知书送达日期”须为有效日期（YYYY-MM-DD）"
+
+
+def test_impossible_opening_date_on_the_case_form_is_a_form_error(world):
+    client = Client()
+    client.force_login(world.alice)
+    response = client.post("/staff/cases/new/", {
+        "item": str(world.item.pk), "title": "擅自倾倒建筑垃圾", "opened_on": "2026-13-45",
+        "officers": [str(world.alice_officer.pk), str(world.bob_officer.pk)], "party_kind": "citizen",
+        "party_name": "张三丰"})
+    assert response.status_code in (200, 400)
+    assert "立案日期须为有效日期" in response.content.decode()
+
+
+@pytest.mark.parametrize(("kind", "raw", "code"), [("date", "2026-13-45", "date_invalid"),
+                                                ("datetime", "2026-02-30 25:61", "datetime_invalid")])
+def test_impossible_date_in_a_document_field_is_a_field_error(kind, raw, code):
+    import datetime as dt
+
+    from sanxiang.common.exceptions import ValidationFailed
+    from sanxiang.documents.kinds import ExtraField
+    from sanxiang.documents.services import _clean_field
+
+    with pytest.raises(ValidationFailed) as refused:
+        _clean_field(ExtraField("inspected_at", "检查时间", kind), raw, dt.datetime.now(dt.UTC))
+    assert refused.value.code == code and refused.value.field == "inspected_at"
