@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.common.middleware.RateLimitMiddleware",
     "sanxiang.common.middleware.DatabaseIdBoundMiddleware",
+    "sanxiang.common.middleware.NulCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,7 +168,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     # Only views that name a throttle_scope are throttled (public searches); the rates are below.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["sanxiang.common.throttling.ScopedRateLimit"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -217,7 +218,6 @@ RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "30/minute"),  # UI, admin and token-API logins
     "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/minute"),  # portal and public API searches
 }
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict(RATE_LIMITS)
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {"default": (
@@ -254,7 +254,6 @@ HTTPS = env_bool("SANXIANG_HTTPS", False)
 # Believe the one reverse proxy's X-Forwarded-For for the client address (rate limits, audit).
 # On by default in HTTPS mode, which assumes that proxy; never when clients reach the app directly.
 SANXIANG_TRUST_PROXY = env_bool("SANXIANG_TRUST_PROXY", HTTPS)
-REST_FRAMEWORK["NUM_PROXIES"] = 1 if SANXIANG_TRUST_PROXY else None
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

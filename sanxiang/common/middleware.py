@@ -9,6 +9,8 @@
 - SecurityHeadersMiddleware: CSP, Permissions-Policy, and no-store on staff, account and API pages.
 - RateLimitMiddleware: logins (UI, admin, token API) and the portal's public searches, per client
   address, counted in Django's cache (429 with Retry-After).
+- NulCharacterMiddleware: text with U+0000 in query parameters, form fields or JSON is a 400
+  (PostgreSQL refuses such strings with an error that used to surface as a 500).
 - DatabaseIdBoundMiddleware: an <int:…> in a URL larger than any database key is a 404, not the
   OverflowError SQLite raises on it.
 """
@@ -230,6 +232,55 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
 
+# --- NUL characters -----------------------------------------------------------------------------
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class NulCharacterMiddleware:
+    """Refuse text with a NUL character in query parameters, form fields and JSON bodies.
+
+    PostgreSQL cannot store or even compare a string containing U+0000 (a `?q=%00` search raised
+    ValueError there: a 500 that SQLite never shows). Multipart bodies are left to the views: they
+    may install upload handlers, which must come before the body is read; Django's and DRF's form
+    fields already refuse NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        found = None
+        if any(_has_nul(k) or _has_nul(v) for k, values in request.GET.lists() for v in [*values, k]):
+            found = "查询参数"
+        elif request.method == "POST" and request.content_type == "application/x-www-form-urlencoded" and (
+                b"%00" in request.body or b"\x00" in request.body):
+            # The raw body, not request.POST: reading POST would forbid the upload handlers some
+            # views install. In a urlencoded body "%00" can only be an encoded NUL ("%" is "%25").
+            found = "表单字段"
+        elif (request.content_type == "application/json" or (request.content_type or "").endswith("+json")) \
+                and 0 < int(request.META.get("CONTENT_LENGTH") or "0") <= settings.REQUEST_MAX_BYTES_JSON \
+                and b"\\u0000" in request.body:
+            try:
+                found = "JSON 内容" if _has_nul(json.loads(request.body)) else None
+            except (ValueError, RecursionError):
+                found = None  # malformed JSON: the parser answers for it
+        if found:
+            return error_response(request, 400, "nul_character", f"{found}不得包含 NUL（0x00）字符",
+                                  rule="文本不得包含 NUL 字符")
+        return None
+
+
 # --- Ids in URLs --------------------------------------------------------------------------------
 
 class DatabaseIdBoundMiddleware:
@@ -246,5 +297,6 @@ class DatabaseIdBoundMiddleware:
         return None
 
 
-__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "JsonDepthMiddleware", "RateLimitMiddleware",
+__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "JsonDepthMiddleware", "NulCharacterMiddleware",
+           "RateLimitMiddleware",
            "RequestSizeLimitMiddleware", "SecurityHeadersMiddleware", "json_error"]

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tight(settings):
     settings.RATE_LIMITS = {"login": "3/minute", "public_search": "4/minute"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": settings.RATE_LIMITS}
     return settings
 
 
