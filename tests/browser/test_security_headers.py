@@ -44,6 +44,7 @@ class Watch:
         page.add_init_script(COLLECT_VIOLATIONS)
         page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
         page.on("pageerror", lambda exc: self.console.append(f"pageerror: {exc}"))
+        page.on("response", lambda r: r.status >= 400 and self.console.append(f"response: {r.status} {r.url}"))
 
     def visit(self, path: str):
         response = self.page.goto(path)
@@ -58,7 +59,7 @@ class Watch:
         reported = [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
         assert events == [] and reported == [], (where, events, reported)
         errors = [m for m in self.console if m.startswith(("error", "pageerror"))]
-        assert errors == [], (where, errors)
+        assert errors == [], (where, self.console)
 
 
 def _published_case(world):
@@ -70,10 +71,15 @@ def _published_case(world):
     from sanxiang.testing import citizen_party
 
     cast = Cast(officer=world.alice, unit_head=world.carol, reviewer=world.dave, head=world.erin)
+    import datetime as dt
+
+    from django.utils import timezone
+
     decided = case_open(actor=world.alice, item=world.item, party=citizen_party(), title="擅自倾倒建筑垃圾",
-                        officers=[world.alice_officer, world.bob_officer])
+                        officers=[world.alice_officer, world.bob_officer],
+                        opened_on=timezone.localdate() - dt.timedelta(days=60))
     walk(decided, cast, until="service")
-    publication = Publication.objects.get(decision__case=decided)
+    publication = Publication.objects.get(case=decided)
     publication_publish(publication=publication, actor=world.carol)
     fresh = case_open(actor=world.alice, item=world.item, party=citizen_party(8, "李四"), title="占道经营",
                       officers=[world.alice_officer, world.bob_officer])
