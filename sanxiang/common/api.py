@@ -61,5 +61,11 @@ def exception_handler(exc, context):
         if isinstance(exc, drf_exceptions.Throttled) and exc.wait:
             message = f"{message}，请 {int(exc.wait + 0.999)} 秒后再试"
         error = {"code": code, "message": message, "field": None, "rule": None}
+    if isinstance(exc, (drf_exceptions.NotAuthenticated, drf_exceptions.AuthenticationFailed)):
+        # DRF answers 403 when the first authentication class (the session) names no scheme;
+        # missing or bad credentials are a 401 (RFC 9110 §15.5.2), which names the token scheme.
+        response.status_code = 401
+        if not response.has_header("WWW-Authenticate"):
+            response["WWW-Authenticate"] = 'Token realm="api"'
     response.data = {"error": error}
     return response

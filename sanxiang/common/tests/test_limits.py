@@ -312,3 +312,27 @@ def test_nul_in_json_is_a_400(world):
     # An escaped backslash followed by "u0000" is no NUL.
     response = client.generic("POST", "/api/cases/", '{"title": "a\\\\u0000b"}', content_type="application/json")
     assert response.json()["error"]["code"] != "nul_character"
+
+
+# --- The one format for 401 and 403, and the schema that documents it -----------------------------
+
+def test_bad_token_is_a_json_401_and_a_role_refusal_a_json_403(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert_error(client.get("/api/cases/"), 401, "authentication_failed")
+    assert_error(token_client(world.alice).get("/api/access-log/"), 403, "role_not_allowed")
+
+
+def test_schema_documents_the_error_answers_of_every_operation():
+    import yaml
+
+    schema = yaml.safe_load(APIClient().get("/api/schema/").content)
+    error = schema["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["required"] == ["code", "message"]
+    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    assert len(operations) > 20
+    for path, method, op in operations:
+        for status in ("400", "401", "403", "404", "405", "413", "415", "429", "500"):
+            content = op["responses"][status]["content"]["application/json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/Error"}, (path, method, status)
+        assert ("409" in op["responses"]) == (method in {"post", "put", "patch", "delete"}), (path, method)
