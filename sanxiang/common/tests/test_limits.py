@@ -336,3 +336,10 @@ def test_schema_documents_the_error_answers_of_every_operation():
             content = op["responses"][status]["content"]["application/json"]["schema"]
             assert content == {"$ref": "#/components/schemas/Error"}, (path, method, status)
         assert ("409" in op["responses"]) == (method in {"post", "put", "patch", "delete"}), (path, method)
+
+
+def test_transparency_parameters_refuse_non_ascii_digits_in_chinese(db):
+    response = Client().get("/transparency/v1/leaves", {"start": "²", "end": "3"})
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["code"] == "bad_parameter"
+    assert error["message"] == "参数 start 须为非负整数"
