@@ -223,7 +223,9 @@ class RateLimitMiddleware:
     def __call__(self, request):
         for method, pattern, scope in _RATE_RULES:
             if request.method == method and pattern.match(request.path):
-                wait = rate_limit_hit(scope, client_address(request))
+                # One budget per endpoint and address: a login form, the admin and the token API
+                # each allow the scope's rate.
+                wait = rate_limit_hit(scope, f"{request.path}:{client_address(request)}")
                 if wait:
                     return error_response(
                         request, 429, "throttled", f"请求过于频繁，请 {wait} 秒后再试（限 {settings.RATE_LIMITS[scope]}）",
