@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.common.middleware.RateLimitMiddleware",
-    "sanxiang.common.middleware.DatabaseIdBoundMiddleware",
     "sanxiang.common.middleware.NulCharacterMiddleware",
 ]
 

@@ -11,8 +11,6 @@
   address, counted in Django's cache (429 with Retry-After).
 - NulCharacterMiddleware: text with U+0000 in query parameters, form fields or JSON is a 400
   (PostgreSQL refuses such strings with an error that used to surface as a 500).
-- DatabaseIdBoundMiddleware: an <int:…> in a URL larger than any database key is a 404, not the
-  OverflowError SQLite raises on it.
 """
 
 from __future__ import annotations
@@ -23,10 +21,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
 
-from sanxiang.common.errors import STATUS_ERRORS, error_response, json_error, wants_json
-from sanxiang.common.params import MAX_DB_INT
+from sanxiang.common.errors import STATUS_ERRORS, error_response, wants_json
 from sanxiang.common.parsers import json_depth_exceeds
 
 
@@ -283,22 +279,5 @@ class NulCharacterMiddleware:
         return None
 
 
-# --- Ids in URLs --------------------------------------------------------------------------------
-
-class DatabaseIdBoundMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        for value in (*view_args, *view_kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_DB_INT:
-                raise Http404("编号超出范围")
-        return None
-
-
-__all__ = ["ApiErrorFormatMiddleware", "DatabaseIdBoundMiddleware", "JsonDepthMiddleware", "NulCharacterMiddleware",
-           "RateLimitMiddleware",
-           "RequestSizeLimitMiddleware", "SecurityHeadersMiddleware", "json_error"]
+__all__ = ["ApiErrorFormatMiddleware", "JsonDepthMiddleware", "NulCharacterMiddleware", "RateLimitMiddleware",
+           "RequestSizeLimitMiddleware", "SecurityHeadersMiddleware"]

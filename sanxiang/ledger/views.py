@@ -15,7 +15,7 @@ from sanxiang.ledger.store import DbNodeStore
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status,
+    return JsonResponse({"error": {"code": code, "message": message, "field": None, "rule": None}}, status=status,
                         json_dumps_params={"ensure_ascii": False})
 
 
