@@ -104,3 +104,41 @@ def test_body_over_the_json_cap_gets_the_json_413_from_the_app(server):
     body = rest.split(b"\r\n\r\n", 1)[1]
     payload = json.loads(body[body.index(b"{"):body.rindex(b"}") + 1])  # one chunk of a chunked body
     assert payload["error"]["code"] == "request_too_large" and payload["error"]["rule"] == "REQUEST_MAX_BYTES_JSON"
+
+
+def test_chunked_body_over_the_largest_cap_is_refused_on_the_bytes_received(server):
+    # No Content-Length: waitress counts the de-chunked bytes against max_request_body_size.
+    port = server
+    head = ("POST /api/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n")
+    block = b"\0" * (1 << 20)
+    chunk = f"{len(block):x}\r\n".encode() + block + b"\r\n"
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(head.encode())
+        answer = b""
+        try:
+            for _ in range(64):  # up to 64 MiB, well over the 33 MiB cap
+                sock.sendall(chunk)
+        except OSError:
+            pass  # the server closed the connection after its answer
+        try:
+            while data := sock.recv(65536):
+                answer += data
+        except (ConnectionResetError, TimeoutError):
+            pass
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert time.monotonic() - started < 20
+
+
+def test_django_reads_no_body_without_content_length():
+    # The other half of the argument in RequestSizeLimitMiddleware: under any WSGI server that
+    # passes a chunked body without CONTENT_LENGTH, Django's request body is empty, not unbounded.
+    import io
+
+    from django.core.handlers.wsgi import WSGIRequest
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/auth/token/", "wsgi.input": io.BytesIO(b"x" * (8 << 20)),
+               "HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_TYPE": "application/json", "SERVER_NAME": "testserver",
+               "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    assert WSGIRequest(environ).body == b""
