@@ -12,10 +12,14 @@ from pathlib import Path
 import dj_database_url
 
 from sanxiang.common.env import env_bool, env_int, env_list, env_str, secret_from_file
+from sanxiang.common.varperm import secure_var_dir
 from sanxiang.records.storage_url import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SANXIANG_VAR_DIR", str(BASE_DIR / "var")))
+# Before anything below creates a file there: var/ holds the database, keys, the secret key and
+# evidence, so it is 0700, its files 0600, and the process umask keeps new files that way.
+secure_var_dir(VAR_DIR)
 
 SECRET_KEY = env_str("SECRET_KEY") or secret_from_file(VAR_DIR / "secret_key")
 DEBUG = env_bool("DEBUG", False)
@@ -55,6 +59,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours: headers on every answer (also the 413 below), every API error (also
+    # Django's own 404/405/500 pages) in the one JSON format, and a body over its cap refused
+    # before anything reads it.
+    "sanxiang.common.middleware.SecurityHeadersMiddleware",
+    "sanxiang.common.middleware.ApiErrorFormatMiddleware",
+    "sanxiang.common.middleware.RequestSizeLimitMiddleware",
+    "sanxiang.common.middleware.JsonDepthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +80,8 @@ MIDDLEWARE = [
     "sanxiang.accounts.denials.PermissionDenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sanxiang.common.middleware.RateLimitMiddleware",
+    "sanxiang.common.middleware.NulCharacterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -224,6 +237,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sanxiang.common.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "sanxiang.common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Only views that name a throttle_scope are throttled (public searches); the rates are below.
+    "DEFAULT_THROTTLE_CLASSES": ["sanxiang.common.throttling.ScopedRateLimit"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -232,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "公示、全过程记录、重大执法决定法制审核。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents the error answers it can give, in the one error schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sanxiang.common.openapi.add_error_responses",
+    ],
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -249,3 +274,74 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security and limits --------------------------------------------------------------------
+# Request bodies, capped by kind of endpoint before anything reads them (common.middleware).
+# Bodies over the largest cap are refused by waitress itself from the Content-Length header.
+MIB = 1 << 20
+REQUEST_MAX_BYTES_JSON = env_int("REQUEST_MAX_BYTES_JSON", 1 * MIB)      # /api/, /accounts/, /transparency/
+REQUEST_MAX_BYTES_FORM = env_int("REQUEST_MAX_BYTES_FORM", 2 * MIB)      # staff and admin form posts
+REQUEST_MAX_BYTES_IMPORT = env_int("REQUEST_MAX_BYTES_IMPORT", 20 * MIB)  # Excel import (UI and API)
+# One chunk of a resumable evidence upload (what the API tells clients to send), plus slack for
+# headers of a multipart single-shot upload. Larger files go through the chunked API.
+EVIDENCE_CHUNK_BYTES = env_int("EVIDENCE_CHUNK_BYTES", 32 * MIB)
+REQUEST_MAX_BYTES_UPLOAD = EVIDENCE_CHUNK_BYTES + env_int("REQUEST_UPLOAD_SLACK_BYTES", 1 * MIB)
+REQUEST_MAX_BYTES_LARGEST = max(REQUEST_MAX_BYTES_JSON, REQUEST_MAX_BYTES_FORM, REQUEST_MAX_BYTES_IMPORT,
+                                REQUEST_MAX_BYTES_UPLOAD)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32)
+
+# Rate limits (requests per period per client address): "N/second|minute|hour|day".
+RATE_LIMITS = {
+    # Logins: enough for a busy office behind one NAT address; guessing one account is stopped by
+    # the per-account lockout, spraying many accounts by this.
+    "login": env_str("RATE_LIMIT_LOGIN", "30/minute"),  # UI, admin and token-API logins
+    "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/minute"),  # portal and public API searches
+}
+# The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sanxiang"}
+)}
+
+# Headers on every answer. The CSP allows no inline script (every script is a static file) and no
+# inline style (htmx's indicator style is switched off in base.html's htmx-config).
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'none'",
+]))
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), "
+                      "gyroscope=(), accelerometer=()")
+# Pages and API answers that show case content, ID numbers or tokens are never cached.
+NO_STORE_PREFIXES = ("/staff/", "/api/", "/accounts/", "/admin/")
+NO_STORE_EXEMPT_PREFIXES = ("/api/public/",)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# HTTPS mode (SANXIANG_HTTPS=1), behind a reverse proxy that terminates TLS and sets
+# X-Forwarded-Proto: redirect plain HTTP, HSTS for a year, cookies only over HTTPS.
+HTTPS = env_bool("SANXIANG_HTTPS", False)
+# Believe the one reverse proxy's X-Forwarded-For for the client address (rate limits, audit).
+# On by default in HTTPS mode, which assumes that proxy; never when clients reach the app directly.
+SANXIANG_TRUST_PROXY = env_bool("SANXIANG_TRUST_PROXY", HTTPS)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list binds every subdomain for years; that is the
+        # operator's decision (SECURE_HSTS_PRELOAD=1), not a default, so its reminder is silenced.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]

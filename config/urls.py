@@ -26,3 +26,9 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("transparency/v1/", include("sanxiang.ledger.urls")),
 ]
+
+# Django's own error answers: JSON under /api/ and /transparency/, a Chinese page elsewhere.
+handler400 = "sanxiang.common.errors.handler400"
+handler403 = "sanxiang.common.errors.handler403"
+handler404 = "sanxiang.common.errors.handler404"
+handler500 = "sanxiang.common.errors.handler500"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +13,7 @@ from sanxiang.cases import selectors
 from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
 from sanxiang.common.exceptions import ValidationFailed
+from sanxiang.common.parsers import JSONParser
 from sanxiang.records.services import evidence_attach
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer

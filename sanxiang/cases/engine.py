@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.dateparse import parse_date
+from sanxiang.common.params import safe_parse_date
 
 FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "officer", "officers", "checklist"}
 
@@ -252,7 +252,7 @@ def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None, agency=Non
             return None, f"“{spec.label}”为必填项"
         return text, None
     if spec.type == "date":
-        value = raw if hasattr(raw, "isoformat") else parse_date(str(raw))
+        value = raw if hasattr(raw, "isoformat") else safe_parse_date(str(raw))
         if value is None:
             return None, f"“{spec.label}”须为有效日期（YYYY-MM-DD）"
         return value, None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sanxiang.cases import engine
 from sanxiang.cases.engine import ActionSpec, FieldSpec
+from sanxiang.common.params import is_db_id
 
 
 @dataclass
@@ -129,9 +130,9 @@ def _value_text(spec: FieldSpec, value, officer_names: dict[int, str]) -> str:
         values = value if isinstance(value, list) else [value]
         return "、".join(labels.get(str(v), str(v)) for v in values)
     if spec.type == "officer":
-        return officer_names.get(int(value), str(value)) if str(value).isdigit() else str(value)
+        return officer_names.get(int(value), str(value)) if is_db_id(value) else str(value)
     if spec.type == "officers" and isinstance(value, list):
-        return "、".join(officer_names.get(int(v), str(v)) if str(v).isdigit() else str(v) for v in value)
+        return "、".join(officer_names.get(int(v), str(v)) if is_db_id(v) else str(v) for v in value)
     if spec.type == "checklist" and isinstance(value, dict):
         failed = [label for key, label in engine.checklist_items(spec) if key in value and not value.get(key)]
         return "逐项审核均通过" if not failed else "未通过：" + "、".join(failed)

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from sanxiang.cases.facts import hearing_right
 from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
+from sanxiang.common.params import is_db_id, safe_parse_date
 from sanxiang.disclosure.selectors import pending_for, publication_get
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
 from sanxiang.records.models import Evidence, EvidenceKind
@@ -94,7 +94,7 @@ def my_cases(request):
 def _parse_opened_on(raw: str) -> dt.date | None:
     if not raw:
         return None
-    value = parse_date(raw)
+    value = safe_parse_date(raw)
     if value is None:
         raise ValidationFailed("立案日期须为有效日期（YYYY-MM-DD）", field="opened_on", code="date_invalid")
     return value
@@ -114,11 +114,11 @@ def case_new(request):
         post = request.POST
         form = {k: post.get(k, "") for k in post} | {"officers": post.getlist("officers")}
         try:
-            item = items.filter(pk=post.get("item") if post.get("item", "").isdigit() else 0).first()
+            item = items.filter(pk=post.get("item") if is_db_id(post.get("item")) else 0).first()
             if item is None:
                 raise ValidationFailed("请选择执法事项", field="item", code="item_required")
             party = {k: post.get(f"party_{k}", "").strip() for k in PARTY_FIELDS}
-            chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if v.isdigit()]))
+            chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if is_db_id(v)]))
             case = case_open(actor=user, item=item, party=party, officers=chosen, title=post.get("title", ""),
                              source=post.get("source", "").strip(), procedure=post.get("procedure", "general"),
                              opened_on=_parse_opened_on(post.get("opened_on", "")))

@@ -1,4 +1,8 @@
-"""One JSON error format for the whole API: {"error": {"code", "message", "field"?, ...}}."""
+"""One JSON error format for the whole API: {"error": {"code", "message", "field", "rule", ...}}.
+
+`field` and `rule` are always present (null when the error concerns no one field or rule), so a
+client reads every error the same way; Django-level errors use the same body (common.errors).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ _DRF_MESSAGES = {
     "not_found": "对象不存在或无权查看",
     "method_not_allowed": "不支持该请求方法",
     "parse_error": "请求内容格式错误",
+    "unsupported_media_type": "不支持的请求内容类型",
+    "not_acceptable": "无法按请求的格式应答",
     "throttled": "请求过于频繁",
 }
 
@@ -39,7 +45,7 @@ def exception_handler(exc, context):
     # The audit middleware sees the Django request, not the exception the API turned into a response.
     note_denial(getattr(request, "_request", request), exc)
     if isinstance(exc, DomainError):
-        return Response({"error": exc.as_dict()}, status=exc.status)
+        return Response({"error": {"field": None, "rule": None, **exc.as_dict()}}, status=exc.status)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -49,11 +55,21 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, drf_exceptions.ValidationError):
         field, message = _first_field_error(exc.detail)
-        error = {"code": "validation_failed", "message": message, "fields": exc.detail}
-        if field:
-            error["field"] = field
+        error = {"code": "validation_failed", "message": message, "field": field, "rule": None,
+                 "fields": exc.detail}
     else:
         code = getattr(exc, "default_code", "error")
-        error = {"code": code, "message": _DRF_MESSAGES.get(code, str(exc.detail))}
+        message = _DRF_MESSAGES.get(code, str(exc.detail))
+        if isinstance(exc, drf_exceptions.ParseError) and str(exc.detail) != exc.default_detail:
+            message = f"{message}：{exc.detail}"
+        if isinstance(exc, drf_exceptions.Throttled) and exc.wait:
+            message = f"{message}，请 {int(exc.wait + 0.999)} 秒后再试"
+        error = {"code": code, "message": message, "field": None, "rule": None}
+    if isinstance(exc, (drf_exceptions.NotAuthenticated, drf_exceptions.AuthenticationFailed)):
+        # DRF answers 403 when the first authentication class (the session) names no scheme;
+        # missing or bad credentials are a 401 (RFC 9110 §15.5.2), which names the token scheme.
+        response.status_code = 401
+        if not response.has_header("WWW-Authenticate"):
+            response["WWW-Authenticate"] = 'Token realm="api"'
     response.data = {"error": error}
     return response

@@ -31,6 +31,7 @@ class PublicationOutput(serializers.Serializer):
 class PublicationListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_scope = "public_search"  # settings.RATE_LIMITS: searches are what scrapers hammer
 
     @extend_schema(responses=PublicationOutput(many=True), summary="已公示的执法决定（公开，无需登录）")
     def get(self, request):

@@ -12,7 +12,6 @@ import re
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import OutOfScope
@@ -26,6 +25,7 @@ from sanxiang.common.exceptions import (
     ValidationFailed,
 )
 from sanxiang.common.models import next_number
+from sanxiang.common.params import safe_parse_date, safe_parse_datetime
 from sanxiang.documents import render
 from sanxiang.documents.builders import BuildContext
 from sanxiang.documents.kinds import KINDS, DocumentKind, ExtraField
@@ -149,14 +149,14 @@ def _clean_field(spec: ExtraField, value, now: dt.datetime):
     if not text:
         return None
     if spec.type == "date":
-        parsed = parse_date(text)
+        parsed = safe_parse_date(text)
         if parsed is None:
             raise ValidationFailed(f"“{spec.label}”须为有效日期（YYYY-MM-DD）", field=spec.name, code="date_invalid")
         if spec.past_only and parsed > timezone.localdate(now):
             raise ValidationFailed(f"“{spec.label}”不能晚于今天", field=spec.name, code="date_in_future")
         return parsed.isoformat()
     if spec.type == "datetime":
-        parsed = parse_datetime(text.replace(" ", "T"))
+        parsed = safe_parse_datetime(text.replace(" ", "T"))
         if parsed is None:
             raise ValidationFailed(f"“{spec.label}”须为有效时间（YYYY-MM-DD HH:MM）", field=spec.name,
                                    code="datetime_invalid")

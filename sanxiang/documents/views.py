@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from sanxiang.accounts.denials import note_denial
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import DomainError, NotFound
+from sanxiang.common.params import is_db_id
 from sanxiang.documents import selectors
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.panel import panel_context
@@ -58,7 +59,7 @@ def document_issue_view(request, pk):
     case = _case_or_404(request.user, pk)
     kind = request.POST.get("kind", "")
     reissue_of = None
-    if request.POST.get("reissue_of", "").isdigit():
+    if is_db_id(request.POST.get("reissue_of")):
         reissue_of = selectors.document_queryset(request.user).filter(
             pk=int(request.POST["reissue_of"]), case=case).first()
     try:

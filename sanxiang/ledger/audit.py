@@ -33,15 +33,16 @@ AUDIT_EVENTS = {
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the proxy's forwarded address when HTTPS mode trusts it."""
+    """The socket address, or the one trusted proxy's view of it (the last X-Forwarded-For hop:
+    the ones before it are whatever the client wrote). Audit, lockout and rate limits all use it."""
     if request is None:
         return ""
     from django.conf import settings
 
     if getattr(settings, "SANXIANG_TRUST_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -15,7 +15,7 @@ from sanxiang.ledger.store import DbNodeStore
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status,
+    return JsonResponse({"error": {"code": code, "message": message, "field": None, "rule": None}}, status=status,
                         json_dumps_params={"ensure_ascii": False})
 
 
@@ -23,7 +23,7 @@ def _int_params(request, *names: str):
     values = []
     for name in names:
         raw = request.GET.get(name)
-        if raw is None or not raw.isdigit():
+        if raw is None or not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is true
             raise ValueError(f"参数 {name} 须为非负整数")
         values.append(int(raw))
     return values

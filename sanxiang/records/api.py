@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import NotFound, ValidationFailed
+from sanxiang.common.params import query_id
 from sanxiang.records import chunked, selectors
 from sanxiang.records.models import Evidence, EvidenceKind, UploadSession, UploadStatus
 from sanxiang.registry.models import Officer
@@ -99,12 +100,14 @@ class _UploadApi(APIView):
 
 
 class UploadListCreateApi(_UploadApi):
-    @extend_schema(parameters=[OpenApiParameter("case", int, required=False)],
+    @extend_schema(parameters=[OpenApiParameter("case", int, required=False)], operation_id="evidence_uploads_list",
+                   responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}},
                    summary="本人未完成的分片上传（用于断点续传）")
     def get(self, request):
         qs = UploadSession.objects.visible_to(request.user).filter(status=UploadStatus.RECEIVING)
-        if request.query_params.get("case", "").isdigit():
-            qs = qs.filter(case_id=int(request.query_params["case"]))
+        case_id = query_id(request.query_params, "case")
+        if case_id is not None:
+            qs = qs.filter(case_id=case_id)
         return Response([session_data(s) for s in qs[:100]])
 
     @extend_schema(request=UploadCreateInput, responses={201: dict}, summary="创建分片上传（先校验类型与大小）")
@@ -138,12 +141,12 @@ class UploadListCreateApi(_UploadApi):
 def _chunk_range(request, session: UploadSession) -> tuple[int, int]:
     """(offset, length) of the chunk from Upload-Offset or Content-Range and Content-Length."""
     raw_length = request.META.get("CONTENT_LENGTH") or ""
-    if not raw_length.isdigit():
+    if not (raw_length.isascii() and raw_length.isdigit()):  # "²".isdigit() is true
         raise ValidationFailed("分片请求须带 Content-Length 请求头", code="length_required")
     length = int(raw_length)
     if request.META.get("HTTP_UPLOAD_OFFSET") is not None:
         raw = request.META["HTTP_UPLOAD_OFFSET"].strip()
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             raise ValidationFailed("Upload-Offset 应为非负整数", code="chunk_range")
         return int(raw), length
     content_range = request.META.get("HTTP_CONTENT_RANGE")
@@ -216,13 +219,11 @@ class UploadCompleteApi(_UploadApi):
 
 
 class EvidenceListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("case", int, required=True)], responses=dict,
+    @extend_schema(parameters=[OpenApiParameter("case", int, required=True)], operation_id="evidence_list",
+                   responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}},
                    summary="案件证据（按查看权限过滤涉密、商业秘密、个人隐私证据）")
     def get(self, request):
-        raw = request.query_params.get("case", "")
-        if not raw.isdigit():
-            raise ValidationFailed("请指定案件（?case=ID）", field="case")
-        case = case_get(request.user, int(raw))
+        case = case_get(request.user, query_id(request.query_params, "case", required=True))
         return Response([evidence_data(e) for e in selectors.evidence_visible_to(request.user, case)])
 
 

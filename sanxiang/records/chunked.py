@@ -59,8 +59,9 @@ from sanxiang.records.services import (
 )
 from sanxiang.registry.models import Officer
 
-#: What clients are told to send per request; any size works.
-SUGGESTED_CHUNK = 32 << 20
+#: What clients are told to send per request; any size up to settings.REQUEST_MAX_BYTES_UPLOAD
+#: (the chunk size plus slack, enforced by common.middleware) works.
+SUGGESTED_CHUNK = settings.EVIDENCE_CHUNK_BYTES
 # Temporary files younger than this are never treated as orphans (their session may be committing).
 _ORPHAN_GRACE = dt.timedelta(hours=1)
 

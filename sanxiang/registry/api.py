@@ -50,6 +50,7 @@ class AgencyOutput(serializers.Serializer):
 class PublicOfficerListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_scope = "public_search"  # settings.RATE_LIMITS: searches are what scrapers hammer
 
     @extend_schema(responses=PublicOfficerOutput(many=True), summary="执法人员名录（按姓名或执法证号查询）")
     def get(self, request):

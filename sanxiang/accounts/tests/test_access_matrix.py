@@ -53,8 +53,8 @@ def case_page(in_scope: int = 200, **overrides: int) -> dict[str, int]:
 
 
 def case_api(in_scope: int = 200, **overrides: int) -> dict[str, int]:
-    """An API operation on the case: anonymous 403 (DRF without credentials), another agency 404."""
-    return expect(in_scope, **{"anon": 403, "mallory": 404, "root": 404, "audrey": 404, **overrides})
+    """An API operation on the case: anonymous 401 (no credentials; WWW-Authenticate: Token), another agency 404."""
+    return expect(in_scope, **{"anon": 401, "mallory": 404, "root": 404, "audrey": 404, **overrides})
 
 
 def restricted(base: dict[str, int], allowed: int = 200) -> dict[str, int]:
@@ -99,6 +99,8 @@ def decision_number(w):
     return w.publication.decision_number
 
 
+_FRESH = itertools.count()
+
 EXPECTED: dict[str, list[Probe]] = {
     # Public portal: the same for everybody, and only released publications.
     "portal:home": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
@@ -139,7 +141,7 @@ EXPECTED: dict[str, list[Probe]] = {
     "accounts:otp_enrol": [Probe("get", status=expect(302, carol=200, dave=200, erin=200, sam=200, root=200,
                                                       audrey=200))],
     "admin-password-change": [Probe("get", status=public(302))],
-    "api-password": [Probe("post", status=expect(400, anon=403), data=lambda w: {}, json=True)],
+    "api-password": [Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True)],
     # Token logout: a session (no token) has nothing to revoke there.
     "api-logout": [Probe("post", status=public(401), json=True)],
     "documents:case": [Probe("get", case_kw, case_page())],
@@ -179,11 +181,11 @@ EXPECTED: dict[str, list[Probe]] = {
     # API.
     # A fresh account name per request, from an address per persona: one failure each, so the
     # lockout (5 per account, 5 per address) is not what answers.
-    "api-token": [Probe("post", status=public(400), data=lambda w, n=itertools.count(): {
-        "username": f"nobody{next(n)}", "password": "x"}, json=True)],
+    "api-token": [Probe("post", status=public(400), data=lambda w: {
+        "username": f"nobody{next(_FRESH)}", "password": "x"}, json=True)],
     "api-cases": [
-        Probe("get", status=expect(200, anon=403), markers=[(number, IN_SCOPE)]),
-        Probe("post", status=expect(400, anon=403), data=lambda w: {}, json=True),
+        Probe("get", status=expect(200, anon=401), markers=[(number, IN_SCOPE)]),
+        Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),
     ],
     "api-case": [Probe("get", case_kw, case_api())],
     "api-case-action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_api(409),
@@ -208,19 +210,19 @@ EXPECTED: dict[str, list[Probe]] = {
         Probe("get", lambda w: {"pk": w.flagged.pk}, restricted(case_api()), query=lambda w: {"reason": "核对证据"}),
     ],
     "api-evidence-uploads": [
-        Probe("get", status=expect(200, anon=403), markers=[(lambda w: str(w.upload.pk), ("alice",))]),
-        Probe("post", status=expect(400, anon=403), data=lambda w: {}, json=True),
+        Probe("get", status=expect(200, anon=401), markers=[(lambda w: str(w.upload.pk), ("alice",))]),
+        Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),
     ],
     # An upload in progress belongs to the one who started it: everybody else gets 404.
-    "api-evidence-upload": [Probe("get", lambda w: {"pk": w.upload.pk}, expect(404, anon=403, alice=200))],
+    "api-evidence-upload": [Probe("get", lambda w: {"pk": w.upload.pk}, expect(404, anon=401, alice=200))],
     "api-evidence-upload-complete": [Probe("post", lambda w: {"pk": w.upload.pk},
-                                           expect(404, anon=403, alice=409))],
+                                           expect(404, anon=401, alice=409))],
     "api-publications": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
-    "api-publications-pending": [Probe("get", status=expect(200, anon=403), markers=[(number, ())])],
+    "api-publications-pending": [Probe("get", status=expect(200, anon=401), markers=[(number, ())])],
     "api-publish": [Probe("post", lambda w: {"pk": w.publication.pk},
                           case_api(403, carol=400, dave=400, erin=400))],
-    "api-registry-import": [Probe("post", lambda w: {"kind": "officers"}, expect(400, anon=403), data=lambda w: {})],
-    "api-access-log": [Probe("get", status=expect(403, anon=403, dave=200, erin=200, sam=200),
+    "api-registry-import": [Probe("post", lambda w: {"kind": "officers"}, expect(400, anon=401), data=lambda w: {})],
+    "api-access-log": [Probe("get", status=expect(403, anon=401, dave=200, erin=200, sam=200),
                              markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
     "api-officers": [Probe("get", status=public())],
     "api-items": [Probe("get", status=public())],

@@ -52,13 +52,16 @@
       try { offset = await this.offset(url); } catch (e) { url = null; localStorage.removeItem(this.key); }
     }
     if (!url) {
-      url = (await this.create()).url;
+      var created = await this.create();
+      url = created.url;
       localStorage.setItem(this.key, url);
+      // The server caps a chunk at its chunk size (plus slack): never send more than it suggests.
+      if (created.chunk_size) this.chunk = Math.min(CHUNK, created.chunk_size);
     }
     for (;;) {
       progress(offset, this.file.size, failures);
       try {
-        var end = Math.min(offset + CHUNK, this.file.size);
+        var end = Math.min(offset + (this.chunk || CHUNK), this.file.size);
         response = await this.request("PATCH", url, this.file.slice(offset, end),
           { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" });
         body = await response.json();
