@@ -42,7 +42,8 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
     follow from it. All dates must lie in the past: the engine refuses future dates.
     With `documents` (default: when walking to the archive), the documents the flow requires for
-    the dossier are issued before 立卷归档, as an officer would.
+    the dossier are issued at the steps that make them, as an officer would (a document of a past
+    step could only be a 补正).
     """
     if documents is None:
         documents = until == "archived"
@@ -97,7 +98,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
         if case.state == until or case.state not in plan:
             return case
         action, actor, data = plan[case.state]
-        if documents and case.state == "archive":
+        if documents:
             issue_dossier_documents(case, cast)
         attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
@@ -112,8 +113,9 @@ def _basis_text(case: Case) -> str:
 
 
 def issue_dossier_documents(case: Case, cast: Cast) -> list:
-    """Issue every document the dossier checklist finds missing, in filing order."""
-    from sanxiang.documents.services import document_issue
+    """Issue the documents the dossier checklist finds missing that the case's step makes now."""
+    from sanxiang.documents.kinds import KINDS
+    from sanxiang.documents.services import document_issue, kind_problem
     from sanxiang.dossier.checklist import missing
 
     opened = dt.datetime.combine(case.opened_on, dt.time(9, 30)).isoformat(timespec="minutes")
@@ -127,10 +129,13 @@ def issue_dossier_documents(case: Case, cast: Cast) -> list:
     }
     issued = []
     for gap in missing(case, including=case.state):
-        step_kinds = [k for k in gap_kinds(case, gap.step)]
-        kind = step_kinds[0]
-        actor = cast.reviewer if kind == "legal_review_opinion" else cast.officer
-        issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind)))
+        for kind in gap_kinds(case, gap.step):
+            # Whoever may make it: the officer, else the reviewer (法制审核意见书).
+            actor = next((a for a in (cast.officer, cast.reviewer) if a.role in KINDS[kind].roles
+                          and kind_problem(case, KINDS[kind], extras.get(kind), user=a) is None), None)
+            if actor is not None:
+                issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind)))
+                break
     return issued
 
 

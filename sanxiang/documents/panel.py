@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sanxiang.cases.engine import flow_spec
 from sanxiang.documents import selectors
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.services import available_kinds, kind_problem
@@ -43,10 +44,10 @@ def panel_context(request, case, *, error=None, open_kind=None, submitted=None, 
         forms.append({"kind": kind, "fields": fields, "current": current.get(kind.code), "open": mine,
                       "error": error.message if mine and error is not None and not placed else ""})
     waiting = []
-    flow = case.flow.code
-    for kind in KINDS.values():
-        if flow in kind.steps and user.role in kind.roles and kind.code not in {f["kind"].code for f in forms}:
-            waiting.append({"kind": kind, "reason": kind_problem(case, kind) or ""})
+    for code in flow_spec(case.flow).documents():
+        kind = KINDS.get(code)
+        if kind and user.role in kind.roles and kind.code not in {f["kind"].code for f in forms}:
+            waiting.append({"kind": kind, "reason": kind_problem(case, kind, user=user) or ""})
     return {"case": case, "documents": documents, "forms": forms, "waiting": waiting, "notice": notice,
             "error": error if open_kind not in {f["kind"].code for f in forms} else None,
             "now": timezone.localtime()}
