@@ -214,8 +214,8 @@ def document_allowed(case, kind: str, actor, correction_reason: str | None = Non
         return DocumentPermit(at, bool(reason), reason)
     if not _reached(case, steps):
         names = "、".join(f"“{spec.step_name(s)}”" for s in steps)
-        raise TransitionNotAllowed(f"《{name}》在{names}环节制作，案件尚未进入该环节", code="document_step_not_reached",
-                                   field="kind")
+        raise TransitionNotAllowed(f"案件尚未进入{names}环节，不能制作《{name}》（文书在其所属环节制作）",
+                                   code="document_step_not_reached", field="kind")
     if not reason:
         names = "、".join(f"“{spec.step_name(s)}”" for s in steps)
         raise TransitionNotAllowed(f"《{name}》应在{names}环节制作，该环节已办结；确需补正的，须写明补正理由",
@@ -255,6 +255,19 @@ def late_payment(case, on: dt.date | None = None) -> dict | None:
                      + "（《行政处罚法》第七十二条）")}
 
 
-def remedy_periods(agency) -> tuple[int, int]:
-    """(reconsideration days, litigation months): the periods every decision states."""
-    return param_int("reconsideration_days", agency), param_int("litigation_months", agency)
+def remedy_periods(agency) -> tuple[str, str]:
+    """(reconsideration days, litigation months) as a document writes them (六十, 六): the periods
+    every decision states, from the parameters."""
+    return cn_count(param_int("reconsideration_days", agency)), cn_count(param_int("litigation_months", agency))
+
+
+def cn_count(n: int) -> str:
+    from sanxiang.guidance.lawtext import int_to_cn
+
+    return int_to_cn(n) if 0 < n < 10_000 else str(n)
+
+
+def rate_text(agency) -> str:
+    """加处罚款 per day as the law writes it (百分之三), from `late_payment_rate_per_day`."""
+    rate = param("late_payment_rate_per_day", agency)
+    return f"百分之{cn_count(int(rate))}" if rate == int(rate) else f"{rate.normalize():f}%"

@@ -19,6 +19,7 @@ from sanxiang.cases.procedure import (
     check_periods,
     check_separation,
     late_payment,
+    rate_text,
     remedy_periods,
 )
 from sanxiang.common.calendar import add_working_days, current_calendar
@@ -35,7 +36,7 @@ from sanxiang.common.models import next_number
 from sanxiang.common.workdays import UnknownCalendarYear
 from sanxiang.ledger.services import ledger_append
 from sanxiang.registry.choices import ActionKind
-from sanxiang.registry.params import param, param_int
+from sanxiang.registry.params import param_int
 
 # Case columns a step field may set directly; every other field value goes to Case.data.
 CASE_COLUMNS = {
@@ -282,7 +283,7 @@ def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, rea
     party = case.party
     ident = f"身份证号码：{party.id_number}" if party.is_citizen else f"统一社会信用代码：{party.uscc}"
     payment_days = param_int("payment_days", case.agency)
-    rate = param("late_payment_rate_per_day", case.agency).normalize()
+    rate = rate_text(case.agency)
     reconsideration_days, litigation_months = remedy_periods(case.agency)
     agency = case.agency
     lines = [
@@ -294,7 +295,7 @@ def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, rea
         f"违法事实和证据：{case.facts}",
         f"处罚种类和依据：{reasons}",
         f"处罚内容：{kinds_text}{('，' + fine_text) if fine_text else ''}。",
-        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的{rate}%"
+        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的{rate}"
          "加处罚款（《行政处罚法》第七十二条）。") if fine_text else "履行方式和期限：自收到本决定书之日起履行。",
         f"救济途径和期限：如不服本决定，可以在收到本决定书之日起{reconsideration_days}日内向{agency.reconsideration_body}"
         f"申请行政复议，或者在{litigation_months}个月内向{agency.litigation_court}提起行政诉讼。",

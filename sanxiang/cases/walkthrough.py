@@ -112,8 +112,11 @@ def _basis_text(case: Case) -> str:
     return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs) or "有关法律规定"
 
 
-def issue_dossier_documents(case: Case, cast: Cast) -> list:
-    """Issue the documents the dossier checklist finds missing that the case's step makes now."""
+def issue_dossier_documents(case: Case, cast: Cast, *, correction_reason: str | None = None) -> list:
+    """Issue the documents the dossier checklist finds missing that the case's step makes now.
+
+    With `correction_reason`, the missing documents of past steps are made as 补正 (after 结案 by
+    the agency head, who approves them)."""
     from sanxiang.documents.kinds import KINDS
     from sanxiang.documents.services import document_issue, kind_problem
     from sanxiang.dossier.checklist import missing
@@ -131,10 +134,12 @@ def issue_dossier_documents(case: Case, cast: Cast) -> list:
     for gap in missing(case, including=case.state):
         for kind in gap_kinds(case, gap.step):
             # Whoever may make it: the officer, else the reviewer (法制审核意见书).
-            actor = next((a for a in (cast.officer, cast.reviewer) if a.role in KINDS[kind].roles
-                          and kind_problem(case, KINDS[kind], extras.get(kind), user=a) is None), None)
+            actor = next((a for a in (cast.officer, cast.reviewer, cast.head) if a.role in KINDS[kind].roles
+                          and kind_problem(case, KINDS[kind], extras.get(kind), user=a,
+                                           correction_reason=correction_reason) is None), None)
             if actor is not None:
-                issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind)))
+                issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind),
+                                             correction_reason=correction_reason))
                 break
     return issued
 

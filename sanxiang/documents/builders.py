@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sanxiang.cases.choices import PenaltyKind, ServiceMethod
-from sanxiang.cases.procedure import remedy_periods
+from sanxiang.cases.procedure import cn_count, rate_text, remedy_periods
 from sanxiang.documents.content import (
     cn_date,
     cn_datetime,
@@ -27,7 +27,7 @@ from sanxiang.documents.content import (
     signatures,
     table,
 )
-from sanxiang.registry.params import param, param_int
+from sanxiang.registry.params import param_int
 
 
 @dataclass
@@ -326,7 +326,7 @@ def prior_notice(ctx: BuildContext) -> list[dict]:
     statement_days = param_int("statement_days", case.agency)
     blocks = [line(f"{case.party.name}："), *_notice_core(case, you),
               paragraph(f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，{you}有权进行陈述和申辩。"
-                        f"{you}可以在收到本告知书之日起{statement_days}日内向本机关提出陈述、申辩意见；逾期未提出的，视为放弃此权利。"
+                        f"{you}可以在收到本告知书之日起{cn_count(statement_days)}日内向本机关提出陈述、申辩意见；逾期未提出的，视为放弃此权利。"
                         "本机关不因当事人陈述、申辩而给予更重的处罚。")]
     if hearing_right(case):
         days = param_int("hearing_request_days", case.agency)
@@ -503,11 +503,6 @@ def decision(ctx: BuildContext) -> list[dict]:
     return blocks
 
 
-def _rate(agency) -> str:
-    """加处罚款 per day in percent, as the parameter holds it (3.00 → "3")."""
-    return f"{param('late_payment_rate_per_day', agency).normalize():f}"
-
-
 def _performance(case, dec, you) -> list[dict]:
     """行政处罚的履行方式和期限 (Art. 59 (4); payment: Arts. 67, 72)."""
     if not dec.fine_amount:
@@ -516,7 +511,7 @@ def _performance(case, dec, you) -> list[dict]:
     return [paragraph(
         f"{you}应当自收到本决定书之日起{days}日内，持本决定书到指定的银行或者通过电子支付系统缴纳罚款。"
         "到期不缴纳罚款的，本机关将依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项的规定，"
-        f"每日按罚款数额的{_rate(case.agency)}%加处罚款，加处罚款的数额不超出罚款的数额；{you}逾期不申请行政复议或者提起行政诉讼，"
+        f"每日按罚款数额的{rate_text(case.agency)}加处罚款，加处罚款的数额不超出罚款的数额；{you}逾期不申请行政复议或者提起行政诉讼，"
         "又不履行行政处罚决定的，本机关将依法申请人民法院强制执行。")]
 
 
@@ -585,7 +580,7 @@ def on_spot_decision(ctx: BuildContext) -> list[dict]:
     if dec.fine_amount:
         days = param_int("payment_days", agency)
         payment = (f"{you}应当自收到本决定书之日起{days}日内，到指定的银行或者通过电子支付系统缴纳罚款；"
-                   f"依法当场收缴罚款的，执法人员当场出具专用票据。到期不缴纳罚款的，每日按罚款数额的{_rate(agency)}%加处罚款。")
+                   f"依法当场收缴罚款的，执法人员当场出具专用票据。到期不缴纳罚款的，每日按罚款数额的{rate_text(agency)}加处罚款。")
     days, months = remedy_periods(agency)
     rows = [
         *party_rows(case.party),

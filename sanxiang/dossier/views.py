@@ -11,7 +11,7 @@ from django.shortcuts import render
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.dossier.checklist import dossier_checklist
-from sanxiang.dossier.export import dossier_export
+from sanxiang.dossier.export import case_documents, document_title, dossier_export
 from sanxiang.dossier.selectors import party_records
 
 
@@ -31,7 +31,8 @@ def dossier_page(request, pk: int):
         case = case_get(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = {"case": case, "checklist": dossier_checklist(case)}
+    context = {"case": case, "checklist": dossier_checklist(case),
+               "contents": [document_title(d) for d in case_documents(case)]}
     if request.method == "POST":
         try:
             path = dossier_export(case=case, actor=request.user, reason=request.POST.get("reason", ""))

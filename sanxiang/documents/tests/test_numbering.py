@@ -54,13 +54,17 @@ def test_reissue_makes_version_two_with_the_same_number(world, cast, open_case):
     assert not first.is_current and second.is_current
     assert Document.objects.filter(number=first.number).count() == 2  # nothing overwritten or deleted
     # A record kind is reissued by naming the document it replaces; values not given are kept.
-    record = document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=EXTRA["inquiry_record"])
+    # (The case is past 调查取证, so a 询问笔录 now is a 补正 and says why.)
+    reason = "补记调查阶段遗漏的询问笔录"
+    record = document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=EXTRA["inquiry_record"],
+                            correction_reason=reason)
+    assert record.content["correction"]["reason"] == reason
     fixed = document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record,
-                           extra={"recorder": "艾丽"})
+                           extra={"recorder": "艾丽"}, correction_reason="补填记录人")
     assert (fixed.number, fixed.version) == (record.number, 2)
     assert fixed.extra["interviewee"] == "张三丰" and fixed.extra["recorder"] == "艾丽"
     with pytest.raises(Exception, match="已被第2版替代"):
-        document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record)
+        document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record, correction_reason="再改")
 
 
 def _issue_in_threads(cases, actor, kind, count: int) -> tuple[list[Document], list[BaseException]]:
