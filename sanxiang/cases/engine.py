@@ -57,6 +57,7 @@ SEPARATIONS: dict[str, Rule] = {}
 DOCUMENT_KINDS: dict[str, str] = {}
 # Statutory figures the registry knows (registry.params.DEFAULTS): code -> (label, unit, source).
 PARAMETERS: dict[str, tuple[str, str, str]] = {}
+PARAMETER_DEFAULTS: dict[str, str] = {}
 # Evidence kinds registered by the records app: code -> Chinese name.
 EVIDENCE_KINDS: dict[str, str] = {}
 CHOICE_LISTS: dict[str, type] = {}
@@ -104,9 +105,10 @@ def document_kind(code: str, name: str) -> None:
     DOCUMENT_KINDS[code] = name
 
 
-def parameter(code: str, *, label: str, unit: str = "", source: str = "") -> None:
+def parameter(code: str, *, label: str, unit: str = "", source: str = "", default: str = "") -> None:
     """Register a known statutory figure, so a flow can name it as a period or due date."""
     PARAMETERS[code] = (label, unit, source)
+    PARAMETER_DEFAULTS[code] = default
 
 
 def evidence_kind(code: str, name: str) -> None:

@@ -70,6 +70,15 @@ def check_chronology(ctx: Context, spec: FlowSpec) -> None:
                     field=field_spec.name, code="date_out_of_order", rule=CHRONOLOGY_RULE)
 
 
+def chronology_sentence(spec: FlowSpec) -> str:
+    """The chronology rule of a flow in words (portal flowchart, README)."""
+    if not spec.chronology:
+        return ""
+    order = " ≤ ".join(spec.date_label(d) for d in spec.chronology)
+    return (f"各环节记录的日期须依次发生、不得早于此前已记录的日期，且不得晚于办理当日：{order}"
+            f"（《行政处罚法》第四十四条、第五十九条、第六十一条）")
+
+
 # --- periods -------------------------------------------------------------------------------------
 
 

@@ -10,5 +10,5 @@ class RegistryConfig(AppConfig):
         from sanxiang.cases import engine
         from sanxiang.registry.params import DEFAULTS
 
-        for code, (_value, unit, label, source) in DEFAULTS.items():
-            engine.parameter(code, label=label, unit=unit, source=source)
+        for code, (value, unit, label, source) in DEFAULTS.items():
+            engine.parameter(code, label=label, unit=unit, source=source, default=value)
