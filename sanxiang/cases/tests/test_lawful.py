@@ -117,6 +117,28 @@ class TestStatementPeriod:
 
 
 @pytest.mark.django_db
+class TestHearingPeriods:
+    def test_a_hearing_notified_less_than_seven_days_ahead_is_refused(self, world):
+        c = cast(world)
+        case = walk(open_case(world), c, fine=20000, hearing=True, until="hearing",
+                    start=OPENED + dt.timedelta(days=5))
+        notified = case.notice_served_on + dt.timedelta(days=2)
+        err = refused("hearing_notice_too_late", case, lambda: case_transition(
+            case=case, action="record_hearing", actor=world.alice, data={
+                "hearing_notified_on": notified.isoformat(),
+                "hearing_held_on": (notified + dt.timedelta(days=6)).isoformat(),
+                "hearing_host": c.hearing_host_officer_id, "hearing_record": "听证笔录"}),
+            field="hearing_held_on", says="7日")
+        assert "第六十四条" in err.message
+
+    def test_a_signed_waiver_ends_the_hearing_request_period_too(self, world):
+        case = walk(open_case(world), cast(world), fine=8000, until="notice")
+        attach(world, case)
+        notice(world, case, TODAY - dt.timedelta(days=1), rights_waived=True)
+        assert decide(world, case, TODAY, fine="8000").to_state == "service"
+
+
+@pytest.mark.django_db
 class TestAfterTheDecision:
     def test_late_service_is_done_but_flagged(self, world):
         case = walk(open_case(world), cast(world), until="service", start=OPENED + dt.timedelta(days=5))
@@ -142,6 +164,23 @@ class TestAfterTheDecision:
         set_param(world, "late_payment_rate_per_day", "1")
         assert late_payment(case, on=due + dt.timedelta(days=10))["surcharge"] == Decimal("100.00")
         assert any("催告" in r for r in case_is_overdue(case, due + dt.timedelta(days=10)))
+
+    def test_the_case_page_and_the_api_show_the_surcharge_and_the_reminder(self, world, client):
+        from rest_framework.test import APIClient
+
+        start = TODAY - dt.timedelta(days=35)
+        case = walk(open_case(world), cast(world), until="execution", fine=1000, start=start)
+        days = (TODAY - payment_due(case)).days
+        assert days > 0
+        client.force_login(world.alice)
+        page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+        surcharge = min(Decimal(30) * days, Decimal(1000))
+        assert "加处罚款" in page and f"{surcharge:.2f}元" in page and "应催告" in page
+        api = APIClient()
+        api.force_authenticate(world.alice)
+        body = api.get(f"/api/cases/{case.pk}/").json()
+        assert body["late_payment"]["surcharge"] == f"{surcharge:.2f}" and body["late_payment"]["reminder"]
+        assert body["payment_due"] == payment_due(case).isoformat()
 
     def test_remedy_periods_are_parameters_in_every_decision_text(self, world):
         set_param(world, "reconsideration_days", "90")
