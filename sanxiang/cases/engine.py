@@ -60,6 +60,8 @@ PARAMETERS: dict[str, tuple[str, str, str]] = {}
 PARAMETER_DEFAULTS: dict[str, str] = {}
 # Evidence kinds registered by the records app: code -> Chinese name.
 EVIDENCE_KINDS: dict[str, str] = {}
+# Roles registered by the accounts app: code -> Chinese name.
+ROLES: dict[str, str] = {}
 CHOICE_LISTS: dict[str, type] = {}
 # name -> callable(agency or None) -> list of (key, label): the items a checklist field asks for.
 CHECKLISTS: dict[str, Callable] = {}
@@ -113,6 +115,10 @@ def parameter(code: str, *, label: str, unit: str = "", source: str = "", defaul
 
 def evidence_kind(code: str, name: str) -> None:
     EVIDENCE_KINDS[code] = name
+
+
+def role(code: str, name: str) -> None:
+    ROLES[code] = name
 
 
 def choice_list(name: str, choices: type) -> None:
@@ -279,6 +285,7 @@ def _parse_action(raw: dict) -> ActionSpec:
         fields=fields, routes=routes, effects=_names(raw, "effects"), assigned_only=bool(raw.get("assigned_only")),
         separation=_names(raw, "separation"), periods=tuple(_parse_period(p, where) for p in raw.get("periods", [])),
     )
+    _known(action.roles, ROLES, f"{where}引用了未知的角色")
     _known(action.guards, GUARDS, f"{where}引用了未知的校验规则")
     _known(action.effects, EFFECTS, f"{where}引用了未知的处理")
     _known(action.separation, SEPARATIONS, f"{where}引用了未知的职能分离规则")
@@ -362,8 +369,11 @@ def _check_flow(spec: FlowSpec) -> None:
     unordered = [d for d in spec.date_labels if d not in spec.chronology and d not in BUILTIN_DATES]
     if spec.chronology and unordered:
         raise FlowDefinitionError(f"日期字段“{'、'.join(unordered)}”未列入日期顺序（chronology）")
+    fields = {f.name for s in spec.steps.values() for a in s.actions.values() for f in a.fields}
     for step in spec.steps.values():
         for need in step.dossier:
+            if "field" in need and need["field"] not in fields:
+                raise FlowDefinitionError(f"环节“{step.name}”的案卷要求引用了未知的字段“{need['field']}”")
             if "document" in need:
                 wanted = need["document"] if isinstance(need["document"], list) else [need["document"]]
                 if not set(wanted) & set(spec.documents()):

@@ -48,6 +48,9 @@ MISSPELLINGS = {
                     "notice_on"),
     "chronology date": (lambda d: d["chronology"].append("paid_on"), "paid_on"),
     "procedure": (lambda d: d.update(procedure="genral"), "genral"),
+    "role": (lambda d: action(d, "decision", "decide")["roles"].append("agency_haed"), "agency_haed"),
+    "dossier field": (lambda d: step(d, "filing")["dossier"].append({"field": "filing_opinon", "label": "x"}),
+                      "filing_opinon"),
     "decision document": (lambda d: d.update(decision_document="decison"), "decison"),
 }
 

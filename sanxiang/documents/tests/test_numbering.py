@@ -127,9 +127,11 @@ def threads_database(tmp_path):
 def test_concurrent_issues_get_distinct_gapless_numbers(world, cast, open_case, tmp_path):
     case = walk(open_case(), cast, until="notice")
     other = walk(open_case(party=citizen_party(77)), cast, until="investigation")
+    third = walk(open_case(party=citizen_party(78)), cast, until="investigation")
     with threads_database(tmp_path) as query:
-        # Two cases of one agency: the case locks do not serialise these, the counter row does.
-        docs, errors = _issue_in_threads([case, other], world.alice, "inquiry_record", 6)
+        # Two cases of one agency (both at 调查取证, where 询问笔录 are made): the case locks do not
+        # serialise these, the counter row does.
+        docs, errors = _issue_in_threads([third, other], world.alice, "inquiry_record", 6)
         assert not errors, errors
         expected = sorted(f"测城管罚询〔{YEAR}〕第{n}号" for n in range(1, 7))
         assert sorted(d.number for d in docs) == expected
