@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from sanxiang.cases import engine
 from sanxiang.cases.engine import Context, FlowSpec, PeriodSpec, flow_spec
 from sanxiang.common.exceptions import DomainError, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
@@ -159,7 +161,7 @@ def check_separation(*, case, actor, step: str, action=None, values: dict | None
     names = list(step_spec.separation) if step_spec else []
     if action is not None:
         names += [n for n in action.separation if n not in names]
-    ctx = Context(case=case, action=action, values=values or {}, actor=actor, today=today or dt.date.today(),
+    ctx = Context(case=case, action=action, values=values or {}, actor=actor, today=today or timezone.localdate(),
                   step=step, doing=doing, kind=kind)
     for name in names:
         engine.SEPARATIONS[name](ctx)
@@ -249,7 +251,7 @@ def late_payment(case, on: dt.date | None = None) -> dict | None:
     if due is None:
         return None
     paid = recorded_date(case, "executed_on")
-    until = paid or on or dt.date.today()
+    until = paid or on or timezone.localdate()
     days = (until - due).days
     if days <= 0:
         return None
