@@ -148,9 +148,11 @@ def reviewer_not_investigator(ctx: Context) -> None:
     from sanxiang.accounts.models import Role
 
     if ctx.actor.role == Role.LEGAL_REVIEWER:
-        what = {"document": "制作调查取证文书", "evidence": "上传证据"}.get(ctx.doing, "办理调查取证")
+        what = {"document": "制作调查取证文书", "evidence": "上传证据",
+                "assignment": f"担任承办人员（{ctx.actor}）"}.get(ctx.doing, "办理调查取证")
         raise RoleNotAllowed(f"法制审核人员不得{what}：审核与调查相分离（《行政处罚法》第五十八条）",
-                             code="reviewer_investigating", field="actor", rule="行政处罚法第五十八条")
+                             code="reviewer_investigating", field="officers" if ctx.doing == "assignment" else "actor",
+                             rule="行政处罚法第五十八条")
 
 
 @separation("host_not_investigator", label="听证由非本案调查人员主持", rule="行政处罚法第六十四条")

@@ -140,6 +140,15 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
         raise ValidationFailed("立案人须为本案承办人员之一", field="officers", code="actor_not_assigned")
     party_data = validate_party_fields(party)
     spec = flow_spec(flow)
+    # The officers assigned are the case's investigators: the step-level separation rules of the
+    # flow (法制审核人员不参与调查取证) apply to each of them before anything is written.
+    unsaved = Case(agency=agency, item=item, flow=flow, state=spec.start)
+    for officer in officers:
+        if officer.user_id is not None:
+            for step_code, step in spec.steps.items():
+                if step.separation:
+                    check_separation(case=unsaved, actor=officer.user, step=step_code, doing="assignment",
+                                     today=opened_on)
     party_row = Party.objects.create(agency=agency, **{k: party_data.get(k, "") for k in (
         "kind", "name", "id_number", "uscc", "legal_representative", "address", "phone", "bank_account")})
     year = opened_on.year

@@ -292,6 +292,13 @@ class TestSeparation:
                 lambda: document_issue(case=case, kind="inquiry_record", actor=world.dave, extra=INQUIRY),
                 says="第五十八条")
 
+    def test_the_legal_reviewer_is_not_assigned_as_a_handling_officer(self, world):
+        before = ledger_size()
+        with pytest.raises(DomainError) as err:
+            open_case(world, officers=[world.alice_officer, world.dave_officer])
+        assert err.value.code == "reviewer_investigating" and err.value.field == "officers"
+        assert ledger_size() == before and not Case.objects.exists()
+
     def test_the_legal_reviewer_cannot_upload_evidence(self, world):
         case = walk(open_case(world), cast(world), until="investigation")
         refused("reviewer_investigating", case, lambda: attach(world, case, kind="photo", actor=world.dave),
