@@ -205,6 +205,13 @@ class StepSpec:
     documents: tuple[str, ...] = ()
     separation: tuple[str, ...] = ()
     dossier: tuple[dict, ...] = ()
+    # 加处罚款 (Art. 72) of a fine unpaid at this step: {"due": payment-days param, "from": date it
+    # runs from, "paid": date recording payment, "rate": per-day percent param, "cap": cap-ratio param}.
+    surcharge: dict | None = None
+
+
+SURCHARGE_PARAMS = ("due", "rate", "cap")
+SURCHARGE_DATES = ("from", "paid")
 
 
 # Dates the engine records itself (not through a step field), with their labels.
@@ -244,6 +251,10 @@ class FlowSpec:
 
     def documents(self) -> list[str]:
         return list(dict.fromkeys(k for s in self.steps.values() for k in s.documents))
+
+    def surcharge(self) -> dict | None:
+        """The flow's 加处罚款 declaration (on the step where payment is recorded), if any."""
+        return next((s.surcharge for s in self.steps.values() if s.surcharge), None)
 
 
 def _names(raw, key: str) -> tuple[str, ...]:
@@ -328,7 +339,12 @@ def _parse_step(raw_step: dict) -> StepSpec:
             _known(need["evidence"], EVIDENCE_KINDS, f"{where}的案卷要求引用了未知的证据类型")
         elif "field" not in need:
             raise FlowDefinitionError(f"{where}的案卷要求须为文书、证据或字段之一")
-    return StepSpec(raw_step["code"], raw_step["name"], actions, due, documents, separation, dossier)
+    surcharge = raw_step.get("surcharge")
+    if surcharge is not None:
+        for key in SURCHARGE_PARAMS:
+            if surcharge.get(key) not in PARAMETERS:
+                raise FlowDefinitionError(f"{where}的加处罚款引用了未知的参数“{surcharge.get(key)}”")
+    return StepSpec(raw_step["code"], raw_step["name"], actions, due, documents, separation, dossier, surcharge)
 
 
 def parse_definition(definition: dict) -> FlowSpec:
@@ -386,6 +402,9 @@ def _check_flow(spec: FlowSpec) -> None:
                 for name in (period.from_, period.on):
                     if name and name not in spec.date_labels:
                         raise FlowDefinitionError(f"操作“{action.name}”的期限引用了未知的日期字段“{name}”")
+        for key in SURCHARGE_DATES if step.surcharge else ():
+            if step.surcharge.get(key) not in spec.date_labels:
+                raise FlowDefinitionError(f"环节“{step.name}”的加处罚款引用了未知的日期字段“{step.surcharge.get(key)}”")
 
 
 def validate_definition(definition: dict) -> None:

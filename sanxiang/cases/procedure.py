@@ -238,10 +238,13 @@ def document_allowed(case, kind: str, actor, correction_reason: str | None = Non
 
 
 def payment_due(case) -> dt.date | None:
-    """The last day to pay the fine: `payment_days` from service of the decision (Art. 67)."""
-    if not case.fine_amount or case.served_on is None:
+    """The last day to pay the fine: the flow's `surcharge.due` days from its `from` date
+    (送达, Art. 67). None when the flow declares no surcharge, there is no fine, or not yet served."""
+    declared = flow_spec(case.flow).surcharge()
+    start = recorded_date(case, declared["from"]) if declared else None
+    if not case.fine_amount or start is None:
         return None
-    return case.served_on + dt.timedelta(days=param_int("payment_days", case.agency))
+    return start + dt.timedelta(days=param_int(declared["due"], case.agency))
 
 
 def late_payment(case, on: dt.date | None = None) -> dict | None:
@@ -250,13 +253,14 @@ def late_payment(case, on: dt.date | None = None) -> dict | None:
     due = payment_due(case)
     if due is None:
         return None
-    paid = recorded_date(case, "executed_on")
+    declared = flow_spec(case.flow).surcharge()
+    paid = recorded_date(case, declared["paid"])
     until = paid or on or timezone.localdate()
     days = (until - due).days
     if days <= 0:
         return None
-    rate = param("late_payment_rate_per_day", case.agency)
-    cap = (case.fine_amount * param("late_payment_cap_ratio", case.agency)).quantize(Decimal("0.01"))
+    rate = param(declared["rate"], case.agency)
+    cap = (case.fine_amount * param(declared["cap"], case.agency)).quantize(Decimal("0.01"))
     raw = (case.fine_amount * rate / Decimal(100) * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return {"due": due, "days": days, "rate": rate, "surcharge": min(raw, cap), "capped": raw >= cap,
             "paid_on": paid, "reminder": paid is None,
@@ -264,6 +268,24 @@ def late_payment(case, on: dt.date | None = None) -> dict | None:
                      f"{min(raw, cap):,.2f}元" + ("（已达上限：不得超出罚款数额）" if raw >= cap else "")
                      + ("；应当书面催告当事人履行（《行政强制法》第三十五条）" if paid is None else "")
                      + "（《行政处罚法》第七十二条）")}
+
+
+def surcharge_sentence(spec: FlowSpec, agency=None, *, defaults: bool = False) -> str:
+    """The flow's 加处罚款 rule in words (portal flowchart, README)."""
+    declared = spec.surcharge()
+    if not declared:
+        return ""
+
+    def figure(key):
+        if defaults:
+            return f"{engine.PARAMETER_DEFAULTS.get(declared[key], '')}（参数 {declared[key]}）"
+        try:
+            return f"{param(declared[key], agency).normalize():f}"
+        except DomainError:
+            return declared[key]
+
+    return (f"罚款自“{spec.date_label(declared['from'])}”起{figure('due')}日内缴纳；到期不缴纳的，每日按罚款数额的"
+            f"{figure('rate')}%加处罚款，加处罚款不超出罚款数额的{figure('cap')}倍；逾期未缴纳的标记为应催告")
 
 
 def remedy_periods(agency) -> tuple[str, str]:

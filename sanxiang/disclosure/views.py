@@ -13,7 +13,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role
 from sanxiang.cases import engine
 from sanxiang.cases.engine import FlowSpec, flow_spec
-from sanxiang.cases.procedure import chronology_sentence, period_rules
+from sanxiang.cases.procedure import chronology_sentence, period_rules, surcharge_sentence
 from sanxiang.common.exceptions import DomainError
 from sanxiang.disclosure import selectors
 from sanxiang.guidance.services import find_article
@@ -66,6 +66,7 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
         steps.append({"code": step.code, "name": step.name, "due": due, "actions": actions,
                       "documents": [engine.DOCUMENT_KINDS.get(k, k) for k in step.documents],
                       "separation": [engine.SEPARATIONS[r].text for r in step.separation],
+                      "surcharge": f"{surcharge_sentence(spec, agency)}（《行政处罚法》第七十二条）" if step.surcharge else "",
                       "dossier": [need.get("label", "") for need in step.dossier]})
     return steps
 

@@ -48,6 +48,8 @@ MISSPELLINGS = {
                     "notice_on"),
     "chronology date": (lambda d: d["chronology"].append("paid_on"), "paid_on"),
     "procedure": (lambda d: d.update(procedure="genral"), "genral"),
+    "surcharge parameter": (lambda d: step(d, "execution")["surcharge"].update(rate="late_rate"), "late_rate"),
+    "surcharge date": (lambda d: step(d, "execution")["surcharge"].update(paid="paid_on"), "paid_on"),
     "role": (lambda d: action(d, "decision", "decide")["roles"].append("agency_haed"), "agency_haed"),
     "dossier field": (lambda d: step(d, "filing")["dossier"].append({"field": "filing_opinon", "label": "x"}),
                       "filing_opinon"),

@@ -99,6 +99,18 @@ class TestStatementPeriod:
         notice(world, case, TODAY, statement_received=True)
         assert decide(world, case, TODAY).to_state == "service"
 
+    def test_the_page_shows_the_refusal_beside_the_decision_date(self, world, client):
+        case = walk(open_case(world), cast(world), until="notice")
+        notice(world, case, TODAY)
+        client.force_login(world.erin)
+        response = client.post(f"/staff/cases/{case.pk}/actions/decide/", {
+            "decided_on": TODAY.isoformat(), "penalty_kinds": ["fine"], "fine_amount": "500", "reasons": "依据"})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert '<p class="field-error">当事人陈述申辩期限' in body
+        assert body.index('name="decided_on"') < body.index('<p class="field-error">当事人陈述申辩期限')
+        assert Case.objects.get(pk=case.pk).state == "decision"
+
     def test_waiver_counts_only_with_the_signed_statement_attached(self, world):
         case = walk(open_case(world), cast(world), until="notice")
         refused("waiver_not_attached", case, lambda: notice(world, case, TODAY, rights_waived=True),

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from sanxiang.cases import engine
-from sanxiang.cases.procedure import chronology_sentence
+from sanxiang.cases.procedure import chronology_sentence, surcharge_sentence
 from sanxiang.cases.rulebook import KINDS, readme_table, rule_rows, rule_table
 
 README = Path(engine.__file__).resolve().parent.parent.parent / "README.md"
@@ -52,6 +52,8 @@ def test_the_portal_flowchart_states_every_rule_of_the_flow_in_words(client, wor
     spec = engine.flow_spec(flow)
     page = html.unescape(client.get(reverse("portal:flow", args=[code])).content.decode())
     assert chronology_sentence(spec) in page
+    if spec.surcharge():
+        assert surcharge_sentence(spec) in page
     for step in spec.steps.values():
         for kind in step.documents:
             assert f"《{engine.DOCUMENT_KINDS[kind]}》" in page
