@@ -25,7 +25,10 @@ from sanxiang.cases.engine import Context, FlowSpec, PeriodSpec, flow_spec
 from sanxiang.common.exceptions import DomainError, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.registry.params import param, param_int
 
-CHRONOLOGY_RULE = "行政处罚法第四十四条、第五十九条、第六十一条"
+# 全过程记录 in the order 启动、调查取证、审核、决定、送达、执行 (Art. 47); notice before decision
+# (Art. 44); service of the decision (Art. 61).
+CHRONOLOGY_RULE = "行政处罚法第四十七条、第四十四条、第六十一条"
+DOCUMENT_RULE = "行政处罚法第四十七条"
 
 
 # --- recorded dates ------------------------------------------------------------------------------
@@ -58,7 +61,8 @@ def check_chronology(ctx: Context, spec: FlowSpec) -> None:
         if not value:
             continue
         if value > ctx.today:
-            raise ValidationFailed(f"“{field_spec.label}”（{value}）不能晚于今天：办案记录的日期须为已经发生的日期",
+            raise ValidationFailed(f"“{field_spec.label}”（{value}）不能晚于今天：办案记录的日期须为已经发生的日期"
+                                   "（全过程记录，《行政处罚法》第四十七条）",
                                    field=field_spec.name, code="date_in_future", rule=CHRONOLOGY_RULE)
         if field_spec.name not in spec.chronology:
             continue
@@ -68,7 +72,7 @@ def check_chronology(ctx: Context, spec: FlowSpec) -> None:
                 order = " ≤ ".join(spec.date_label(d) for d in spec.chronology)
                 raise ValidationFailed(
                     f"“{field_spec.label}”（{value}）不得早于已记录的“{spec.date_label(earlier)}”（{before}）："
-                    f"办案各环节日期须依次发生（{order}；《行政处罚法》第四十四条、第五十九条、第六十一条）",
+                    f"办案各环节日期须依次发生（{order}；《行政处罚法》第四十七条、第四十四条、第六十一条）",
                     field=field_spec.name, code="date_out_of_order", rule=CHRONOLOGY_RULE)
 
 
@@ -78,7 +82,7 @@ def chronology_sentence(spec: FlowSpec) -> str:
         return ""
     order = " ≤ ".join(spec.date_label(d) for d in spec.chronology)
     return (f"各环节记录的日期须依次发生、不得早于此前已记录的日期，且不得晚于办理当日：{order}"
-            f"（《行政处罚法》第四十四条、第五十九条、第六十一条）")
+            f"（《行政处罚法》第四十七条、第四十四条、第六十一条）")
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -207,7 +211,7 @@ def document_allowed(case, kind: str, actor, correction_reason: str | None = Non
     steps = spec.document_steps(kind)
     if not steps:
         raise TransitionNotAllowed(f"《{name}》不属于{spec.name}的任何环节，不能制作", code="document_not_in_flow",
-                                   field="kind")
+                                   field="kind", rule=DOCUMENT_RULE)
     at = case.state if case.state in steps else steps[-1]
     if actor is not None:  # None: only asking whether the step allows the kind at all
         check_separation(case=case, actor=actor, step=at, doing="document", kind=kind)
@@ -215,22 +219,26 @@ def document_allowed(case, kind: str, actor, correction_reason: str | None = Non
     closed = case.closed_on is not None or spec.is_final(case.state)
     if closed:
         if not reason:
-            raise TransitionNotAllowed(f"案件已结案，不能再制作《{name}》；确需补正的，须写明补正理由并经行政机关负责人批准",
-                                       code="document_after_closing", field="correction_reason")
+            raise TransitionNotAllowed(f"案件已结案，不能再制作《{name}》；确需补正的，须写明补正理由并经行政机关负责人批准"
+                                       "（全过程记录、归档保存，《行政处罚法》第四十七条）",
+                                       code="document_after_closing", field="correction_reason", rule=DOCUMENT_RULE)
         if actor is None or actor.role != Role.AGENCY_HEAD:
-            raise RoleNotAllowed(f"案件已结案，补正《{name}》须经行政机关负责人批准（由负责人办理补正）",
-                                 code="correction_needs_head", field="correction_reason")
+            raise RoleNotAllowed(f"案件已结案，补正《{name}》须经行政机关负责人批准（由负责人办理补正；"
+                                 "《行政处罚法》第四十七条）", code="correction_needs_head", field="correction_reason",
+                                 rule=DOCUMENT_RULE)
         return DocumentPermit(at, True, reason, str(actor))
     if case.state in steps or _left_at(case, steps):
         return DocumentPermit(at, bool(reason), reason)
     if not _reached(case, steps):
         names = "、".join(f"“{spec.step_name(s)}”" for s in steps)
-        raise TransitionNotAllowed(f"案件尚未进入{names}环节，不能制作《{name}》（文书在其所属环节制作）",
-                                   code="document_step_not_reached", field="kind")
+        raise TransitionNotAllowed(f"案件尚未进入{names}环节，不能制作《{name}》（文书在其所属环节制作，"
+                                   "《行政处罚法》第四十七条）", code="document_step_not_reached", field="kind",
+                                   rule=DOCUMENT_RULE)
     if not reason:
         names = "、".join(f"“{spec.step_name(s)}”" for s in steps)
-        raise TransitionNotAllowed(f"《{name}》应在{names}环节制作，该环节已办结；确需补正的，须写明补正理由",
-                                   code="document_correction_required", field="correction_reason")
+        raise TransitionNotAllowed(f"《{name}》应在{names}环节制作，该环节已办结；确需补正的，须写明补正理由"
+                                   "（《行政处罚法》第四十七条）", code="document_correction_required",
+                                   field="correction_reason", rule=DOCUMENT_RULE)
     return DocumentPermit(at, True, reason)
 
 
