@@ -114,3 +114,22 @@ def test_download_asks_for_a_reason_where_the_agency_requires_one(world, cast, o
     assert asked.status_code == 428 and "调阅事由" in asked.content.decode()
     given = client.get(f"/staff/documents/{doc.pk}/pdf/", {"reason": "复核案卷"})
     assert given.status_code == 200 and b"".join(given.streaming_content).startswith(b"%PDF")
+
+
+def test_a_past_steps_document_is_offered_as_a_correction_and_needs_its_reason_beside_the_field(
+        world, cast, open_case):
+    case = walk(open_case(), cast, until="notice")
+    client = login(world.alice)
+    page = client.get(f"/staff/documents/cases/{case.pk}/").content.decode()
+    assert "补正询问笔录" in page and 'name="correction_reason"' in page
+    post = {"kind": "inquiry_record", **{f"inquiry_record-{k}": v for k, v in EXTRA["inquiry_record"].items()}}
+    response = client.post(f"/staff/documents/cases/{case.pk}/issue/", post, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 409 and not Document.objects.filter(case=case).exists()
+    reason_at = body.index('name="correction_reason"')
+    assert body.index('<p class="field-error">《询问笔录》应在“调查取证”环节制作') > reason_at
+    response = client.post(f"/staff/documents/cases/{case.pk}/issue/", {**post, "correction_reason": "补记询问笔录"})
+    assert response.status_code == 302
+    doc = Document.objects.get(case=case)
+    assert doc.content["correction"]["reason"] == "补记询问笔录"
+    assert "补记询问笔录" in client.get(f"/staff/documents/cases/{case.pk}/").content.decode()
