@@ -201,6 +201,7 @@ def close_case(ctx: Context) -> None:
 
 condition("hearing_requested", label="当事人申请听证的")(lambda ctx: bool(ctx.case.hearing_requested))
 condition("has_hearing_right", label="当事人享有听证权利的")(lambda ctx: hearing_right(ctx.case))
+condition("has_fine", label="处罚包含罚款的")(lambda ctx: bool(ctx.case.fine_amount))
 condition("statement_received", label="当事人已提出陈述申辩意见的")(
     lambda ctx: bool(ctx.case.data.get("statement_received")))
 condition("rights_waived", label="当事人签名放弃陈述申辩、听证权利且声明已附卷的")(

@@ -147,10 +147,10 @@ def period_rules(spec: FlowSpec, agency=None) -> list[dict]:
 def period_sentence(spec: FlowSpec, period: PeriodSpec, figure: str, label: str) -> str:
     from_label = spec.date_label(period.from_)
     on_label = spec.date_label(period.on) if period.on else "办理"
-    if period.mode == "within":
-        return f"{label}：“{on_label}”应在“{from_label}”后{figure}内，逾期的予以标记"
-    unless = "、".join(engine.CONDITIONS[n].label.removesuffix("的") for n in period.unless)
     when = f"{engine.CONDITIONS[period.when].label}，" if period.when else ""
+    if period.mode == "within":
+        return f"{when}{label}：“{on_label}”应在“{from_label}”后{figure}内，逾期的予以标记"
+    unless = "、".join(engine.CONDITIONS[n].label.removesuffix("的") for n in period.unless)
     return (f"{when}{label}：“{on_label}”须在“{from_label}”{figure}之后" + (f"（{unless}的除外）" if unless else ""))
 
 

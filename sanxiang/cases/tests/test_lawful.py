@@ -161,6 +161,15 @@ class TestAfterTheDecision:
         assert case.state == "execution" and "service_days" in case.data["late"]
         assert any("决定书送达期限" in r for r in case_is_overdue(case))
 
+    def test_late_payment_is_flagged_only_for_a_fine(self, world):
+        for kinds, fine, flagged in ((("fine",), 500, True), (("warning",), None, False)):
+            case = walk(open_case(world), cast(world), until="execution", kinds=kinds, fine=fine,
+                        start=OPENED + dt.timedelta(days=5))
+            case_transition(case=case, action="record_execution", actor=world.alice, data={
+                "executed_on": (case.served_on + dt.timedelta(days=20)).isoformat(), "execution_note": "已履行"})
+            case.refresh_from_db()
+            assert ("payment_days" in (case.data.get("late") or {})) is flagged
+
     def test_service_step_is_due_seven_days_after_the_decision(self, world):
         case = walk(open_case(world), cast(world), until="service", start=OPENED + dt.timedelta(days=5))
         assert case.step_due == case.decided_on + dt.timedelta(days=7)
