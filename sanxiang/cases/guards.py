@@ -157,9 +157,12 @@ def reviewer_not_investigator(ctx: Context) -> None:
 
 @separation("host_not_investigator", label="听证由非本案调查人员主持", rule="行政处罚法第六十四条")
 def host_not_investigator(ctx: Context) -> None:
-    host_id = ctx.values.get("hearing_host")
-    if not host_id:
-        return  # the field itself is required; its check names it
+    # Runs before the fields are cleaned (separation comes first): a missing or malformed id is
+    # left to the field's own check, which names it.
+    try:
+        host_id = int(ctx.values.get("hearing_host"))
+    except (TypeError, ValueError):
+        return
     if ctx.case.officers.filter(pk=host_id).exists():
         raise ValidationFailed("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不得为本案承办人员",
                                field="hearing_host", code="host_is_investigator", rule="行政处罚法第六十四条")

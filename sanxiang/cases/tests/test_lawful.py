@@ -325,6 +325,12 @@ class TestSeparation:
         refused("reviewer_investigating", case, lambda: attach(world, case, kind="photo", actor=world.dave),
                 says="上传证据")
 
+    def test_a_malformed_hearing_host_is_refused_by_its_field_not_a_server_error(self, world):
+        case = walk(open_case(world), cast(world), fine=20000, hearing=True, until="hearing",
+                    start=OPENED + dt.timedelta(days=5))
+        refused("field_invalid", case, lambda: case_transition(case=case, action="record_hearing", actor=world.alice,
+                data={"hearing_host": "abc"}), field="hearing_notified_on")
+
     def test_the_head_does_not_decide_a_case_he_handles(self, world):
         head, officer = officer_user(world.agency, Role.AGENCY_HEAD, "harry", "何局长")
         case = walk(open_case(world, officers=[world.alice_officer, officer]), cast(world), until="decision",
