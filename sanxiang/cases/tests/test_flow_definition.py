@@ -121,3 +121,23 @@ def test_no_flow_code_or_step_dictionary_steers_the_code():
             for match in re.finditer(r"[\"'](penalty_general|penalty_simple)[\"']", text):
                 offenders.append(f"{path.relative_to(root)}: {match.group(0)}")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_setup_replaces_a_stored_flow_that_this_engine_cannot_run_and_keeps_one_it_can():
+    from django.db.models import Q
+
+    from sanxiang.registry.services import defaults_install
+
+    defaults_install(actor="test")
+    old = copy.deepcopy(GENERAL)
+    action(old, "decision", "decide")["guards"].append("hearing_period_elapsed")  # a guard of an earlier release
+    Flow.objects.filter(code="penalty_general").update(definition=old)  # as an old database holds it
+    kept = copy.deepcopy(json.loads((FLOWS / "penalty_simple.json").read_text(encoding="utf-8")))
+    kept["name"] = "本地调整的简易程序"
+    Flow.objects.filter(code="penalty_simple").update(definition=kept)
+    done = defaults_install(actor="test")
+    assert any("已更新" in line for line in done)
+    assert Flow.objects.get(code="penalty_general").definition == GENERAL
+    assert Flow.objects.get(code="penalty_simple").definition["name"] == "本地调整的简易程序"
+    assert not Flow.objects.filter(~Q(code__in=["penalty_general", "penalty_simple"])).exists()
