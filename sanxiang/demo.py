@@ -824,9 +824,11 @@ def _simple(case: Case, actor: User, spec: CaseSpec, facts: str, decided_on: dt.
         "statement": "当事人对违法事实无异议，未提出陈述申辩。",
     })
     if spec.until == "archived":
+        from sanxiang.cases.engine import flow_spec
         from sanxiang.documents.services import document_issue
 
-        document_issue(case=case, kind="on_spot_decision", actor=actor, extra={"place": "违法行为发生地"})
+        document_issue(case=case, kind=flow_spec(case.flow).decision_document, actor=actor,
+                       extra={"place": "违法行为发生地"})
         paid = "当事人当场缴纳罚款，执法人员出具财政部门统一制发的专用票据（《行政处罚法》第六十八条）。" if spec.fine else \
             "当场交付处罚决定书，当事人已签收。"
         case_transition(case=case, action="file_with_agency", actor=actor, data={

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,6 +13,7 @@ from rest_framework.views import APIView
 from sanxiang.accounts.scoping import agency_scope
 from sanxiang.cases import selectors
 from sanxiang.cases.engine import flow_spec
+from sanxiang.cases.procedure import late_payment, payment_due
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
 from sanxiang.common.exceptions import ValidationFailed
 from sanxiang.common.parsers import JSONParser
@@ -62,6 +65,10 @@ class CaseDetailOutput(CaseOutput):
     actions = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     decision_number = serializers.SerializerMethodField()
+    served_on = serializers.DateField(allow_null=True)
+    payment_due = serializers.SerializerMethodField()
+    late_payment = serializers.SerializerMethodField()
+    late = serializers.SerializerMethodField()
 
     def get_officers(self, case) -> list[dict]:
         return [{"id": o.pk, "name": o.name, "certificate_no": o.certificate_no} for o in case.officers.all()]
@@ -78,6 +85,22 @@ class CaseDetailOutput(CaseOutput):
                  "actor": e.actor.get_username(), "at": e.at, "ledger_index": e.ledger_index}
                 for e in case.events.select_related("actor")]
 
+    def get_payment_due(self, case) -> dt.date | None:
+        return payment_due(case)
+
+    def get_late_payment(self, case) -> dict | None:
+        """加处罚款 (Art. 72) computed from the parameters; `reminder` when 催告 is due."""
+        late = late_payment(case)
+        if late is None:
+            return None
+        return {"due": late["due"], "days": late["days"], "rate_per_day": str(late["rate"]),
+                "surcharge": str(late["surcharge"]), "capped": late["capped"], "reminder": late["reminder"],
+                "text": late["text"]}
+
+    def get_late(self, case) -> dict:
+        """Acts done after their period (送达、缴款), flagged rather than refused."""
+        return dict(case.data.get("late") or {})
+
     def get_decision_number(self, case) -> str | None:
         decision = getattr(case, "decision", None)
         return decision.number if decision else None
@@ -88,6 +111,7 @@ class CaseOpenInput(serializers.Serializer):
     title = serializers.CharField()
     source = serializers.CharField(required=False, allow_blank=True, default="")
     procedure = serializers.ChoiceField(choices=["general", "simple"], default="general")
+    opened_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="立案日期（默认今天）")
     officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号列表（至少两人）")
     party = PartySerializer()
 
@@ -115,7 +139,7 @@ class CaseListApi(APIView):
             raise ValidationFailed(f"执法证号不存在：{'、'.join(sorted(unknown))}", field="officers",
                                    code="officer_unknown")
         case = case_open(actor=request.user, item=item, party=dict(v["party"]), officers=officers, title=v["title"],
-                         source=v["source"], procedure=v["procedure"])
+                         source=v["source"], procedure=v["procedure"], opened_on=v["opened_on"])
         return Response(CaseDetailOutput(case, context={"request": request}).data, status=201)
 
 

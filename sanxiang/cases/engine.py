@@ -51,6 +51,17 @@ class Rule:
 GUARDS: dict[str, Rule] = {}
 CONDITIONS: dict[str, Rule] = {}
 EFFECTS: dict[str, Rule] = {}
+# Separation of duties (职能分离): who may not do what on a case, named in the flow per step or action.
+SEPARATIONS: dict[str, Rule] = {}
+# Document kinds (文书种类) registered by the documents app: code -> Chinese name.
+DOCUMENT_KINDS: dict[str, str] = {}
+# Statutory figures the registry knows (registry.params.DEFAULTS): code -> (label, unit, source).
+PARAMETERS: dict[str, tuple[str, str, str]] = {}
+PARAMETER_DEFAULTS: dict[str, str] = {}
+# Evidence kinds registered by the records app: code -> Chinese name.
+EVIDENCE_KINDS: dict[str, str] = {}
+# Roles registered by the accounts app: code -> Chinese name.
+ROLES: dict[str, str] = {}
 CHOICE_LISTS: dict[str, type] = {}
 # name -> callable(agency or None) -> list of (key, label): the items a checklist field asks for.
 CHECKLISTS: dict[str, Callable] = {}
@@ -83,6 +94,33 @@ def effect(name: str, *, label: str, rule: str = ""):
     return _register(EFFECTS, "处理", name, label, rule)
 
 
+def separation(name: str, *, label: str, rule: str = ""):
+    """Register a separation-of-duties rule: it raises a DomainError when the actor may not act.
+
+    It runs for an action, for a document issued or evidence attached at a step that names it;
+    `ctx.doing` says which ("action", "document" or "evidence")."""
+    return _register(SEPARATIONS, "职能分离规则", name, label, rule)
+
+
+def document_kind(code: str, name: str) -> None:
+    """Register a document kind, so a flow can declare it on its steps."""
+    DOCUMENT_KINDS[code] = name
+
+
+def parameter(code: str, *, label: str, unit: str = "", source: str = "", default: str = "") -> None:
+    """Register a known statutory figure, so a flow can name it as a period or due date."""
+    PARAMETERS[code] = (label, unit, source)
+    PARAMETER_DEFAULTS[code] = default
+
+
+def evidence_kind(code: str, name: str) -> None:
+    EVIDENCE_KINDS[code] = name
+
+
+def role(code: str, name: str) -> None:
+    ROLES[code] = name
+
+
 def choice_list(name: str, choices: type) -> None:
     CHOICE_LISTS[name] = choices
 
@@ -106,6 +144,9 @@ class Context:
     created: list = field(default_factory=list)
     content: dict = field(default_factory=dict)
     files: list = field(default_factory=list)
+    step: str = ""
+    doing: str = "action"  # "action", "document" or "evidence" (for separation rules)
+    kind: str = ""  # the document or evidence kind, when doing is not "action"
 
 
 @dataclass(frozen=True)
@@ -124,6 +165,24 @@ class Route:
 
 
 @dataclass(frozen=True)
+class PeriodSpec:
+    """A statutory period between two recorded dates, declared on an action.
+
+    `min`: at least `param` days must run from `from_` to `on` (the date the action records, or
+    the day it is done) — refused before, unless one of the `unless` conditions holds, and only
+    when the `when` condition holds. `within`: `on` should lie at most `param` days after
+    `from_` — a late act is done but flagged on the case and the workbench, not refused."""
+
+    param: str
+    from_: str
+    on: str | None = None
+    mode: str = "min"
+    unless: tuple[str, ...] = ()
+    when: str | None = None
+    code: str = ""
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     code: str
     name: str
@@ -133,6 +192,8 @@ class ActionSpec:
     routes: tuple[Route, ...]
     effects: tuple[str, ...] = ()
     assigned_only: bool = False
+    separation: tuple[str, ...] = ()
+    periods: tuple[PeriodSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +202,22 @@ class StepSpec:
     name: str
     actions: dict[str, ActionSpec]
     due: dict | None = None
+    documents: tuple[str, ...] = ()
+    separation: tuple[str, ...] = ()
+    dossier: tuple[dict, ...] = ()
+    # 加处罚款 (Art. 72) of a fine unpaid at this step: {"due": payment-days param, "from": date it
+    # runs from, "paid": date recording payment, "rate": per-day percent param, "cap": cap-ratio param}.
+    surcharge: dict | None = None
+
+
+SURCHARGE_PARAMS = ("due", "rate", "cap")
+SURCHARGE_DATES = ("from", "paid")
+
+
+# Dates the engine records itself (not through a step field), with their labels.
+BUILTIN_DATES = {"opened_on": "立案日期", "closed_on": "结案日期"}
+PROCEDURES = {"general": "一般程序", "simple": "简易程序"}
+PERIOD_MODES = {"min", "within"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +227,12 @@ class FlowSpec:
     start: str
     steps: dict[str, StepSpec]
     final: dict[str, str] = field(default_factory=dict)
+    procedure: str = "general"
+    decision_document: str = ""
+    decision_mark: str = ""
+    # Date fields in the order they must be recorded (立案 ≤ 告知 ≤ 决定 ≤ 送达 ≤ 执行 ≤ 结案).
+    chronology: tuple[str, ...] = ()
+    date_labels: dict[str, str] = field(default_factory=dict)
 
     def step_name(self, code: str) -> str:
         if code in self.steps:
@@ -159,57 +242,169 @@ class FlowSpec:
     def is_final(self, code: str) -> bool:
         return code in self.final
 
+    def date_label(self, name: str) -> str:
+        return self.date_labels.get(name, name)
+
+    def document_steps(self, kind: str) -> list[str]:
+        """The steps at which documents of `kind` are made (declared per step)."""
+        return [s.code for s in self.steps.values() if kind in s.documents]
+
+    def documents(self) -> list[str]:
+        return list(dict.fromkeys(k for s in self.steps.values() for k in s.documents))
+
+    def surcharge(self) -> dict | None:
+        """The flow's 加处罚款 declaration (on the step where payment is recorded), if any."""
+        return next((s.surcharge for s in self.steps.values() if s.surcharge), None)
+
+
+def _names(raw, key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FlowDefinitionError(f"“{key}”须为名称列表")
+    return tuple(value)
+
+
+def _parse_period(raw: dict, where: str) -> PeriodSpec:
+    period = PeriodSpec(param=raw["param"], from_=raw["from"], on=raw.get("on"), mode=raw.get("mode", "min"),
+                        unless=tuple(raw.get("unless", [])), when=raw.get("when"), code=raw.get("code", ""))
+    if period.param not in PARAMETERS:
+        raise FlowDefinitionError(f"{where}的期限引用了未知的参数“{period.param}”")
+    if period.mode not in PERIOD_MODES:
+        raise FlowDefinitionError(f"{where}的期限类型“{period.mode}”不受支持")
+    for name in (*period.unless, *([period.when] if period.when else [])):
+        if name not in CONDITIONS:
+            raise FlowDefinitionError(f"{where}的期限引用了未知的条件“{name}”")
+    return period
+
+
+def _parse_action(raw: dict) -> ActionSpec:
+    fields = tuple(
+        FieldSpec(f["name"], f["label"], f["type"], bool(f.get("required")), f.get("choices"))
+        for f in raw.get("fields", [])
+    )
+    for f in fields:
+        if f.type not in FIELD_TYPES:
+            raise FlowDefinitionError(f"字段“{f.label}”的类型“{f.type}”不受支持")
+        if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS:
+            raise FlowDefinitionError(f"字段“{f.label}”引用了未知的选项表“{f.choices}”")
+        if f.type == "checklist" and (f.choices or DEFAULT_CHECKLIST) not in CHECKLISTS:
+            raise FlowDefinitionError(f"字段“{f.label}”引用了未知的审核清单“{f.choices}”")
+    routes = tuple(Route(r["to"], r.get("when")) for r in raw["routes"])
+    where = f"操作“{raw['name']}”"
+    action = ActionSpec(
+        code=raw["code"], name=raw["name"], roles=tuple(raw["roles"]), guards=_names(raw, "guards"),
+        fields=fields, routes=routes, effects=_names(raw, "effects"), assigned_only=bool(raw.get("assigned_only")),
+        separation=_names(raw, "separation"), periods=tuple(_parse_period(p, where) for p in raw.get("periods", [])),
+    )
+    _known(action.roles, ROLES, f"{where}引用了未知的角色")
+    _known(action.guards, GUARDS, f"{where}引用了未知的校验规则")
+    _known(action.effects, EFFECTS, f"{where}引用了未知的处理")
+    _known(action.separation, SEPARATIONS, f"{where}引用了未知的职能分离规则")
+    for route in routes:
+        if route.when and route.when not in CONDITIONS:
+            raise FlowDefinitionError(f"{where}引用了未知的条件“{route.when}”")
+    if not routes or routes[-1].when is not None:
+        raise FlowDefinitionError(f"{where}须以无条件的去向结尾")
+    return action
+
+
+def _known(names, registry: dict, message: str) -> None:
+    for name in names:
+        if name not in registry:
+            raise FlowDefinitionError(f"{message}“{name}”")
+
+
+def _parse_step(raw_step: dict) -> StepSpec:
+    actions = {}
+    for raw in raw_step["actions"]:
+        action = _parse_action(raw)
+        actions[action.code] = action
+    where = f"环节“{raw_step['name']}”"
+    due = raw_step.get("due")
+    if due is not None:
+        if due.get("param") not in PARAMETERS:
+            raise FlowDefinitionError(f"{where}的期限引用了未知的参数“{due.get('param')}”")
+        if due.get("unit") not in {"days", "working_days"}:
+            raise FlowDefinitionError(f"{where}的期限单位“{due.get('unit')}”不受支持")
+    documents = _names(raw_step, "documents")
+    _known(documents, DOCUMENT_KINDS, f"{where}引用了未知的文书种类")
+    separation = _names(raw_step, "separation")
+    _known(separation, SEPARATIONS, f"{where}引用了未知的职能分离规则")
+    dossier = tuple(raw_step.get("dossier", []))
+    for need in dossier:
+        if "document" in need:
+            wanted = need["document"] if isinstance(need["document"], list) else [need["document"]]
+            _known(wanted, DOCUMENT_KINDS, f"{where}的案卷要求引用了未知的文书种类")
+        elif "evidence" in need:
+            _known(need["evidence"], EVIDENCE_KINDS, f"{where}的案卷要求引用了未知的证据类型")
+        elif "field" not in need:
+            raise FlowDefinitionError(f"{where}的案卷要求须为文书、证据或字段之一")
+    surcharge = raw_step.get("surcharge")
+    if surcharge is not None:
+        for key in SURCHARGE_PARAMS:
+            if surcharge.get(key) not in PARAMETERS:
+                raise FlowDefinitionError(f"{where}的加处罚款引用了未知的参数“{surcharge.get(key)}”")
+    return StepSpec(raw_step["code"], raw_step["name"], actions, due, documents, separation, dossier, surcharge)
+
 
 def parse_definition(definition: dict) -> FlowSpec:
-    """Build a FlowSpec, refusing anything the engine could not run."""
+    """Build a FlowSpec, refusing anything the engine could not run: every name a flow uses —
+    guards, conditions, effects, separation rules, document kinds, parameters, dates — must be
+    one the engine knows, so a misspelt name is refused when the flow is saved."""
     try:
         steps: dict[str, StepSpec] = {}
         for raw_step in definition["steps"]:
-            actions = {}
-            for raw in raw_step["actions"]:
-                fields = tuple(
-                    FieldSpec(f["name"], f["label"], f["type"], bool(f.get("required")), f.get("choices"))
-                    for f in raw.get("fields", [])
-                )
-                for f in fields:
-                    if f.type not in FIELD_TYPES:
-                        raise FlowDefinitionError(f"字段“{f.label}”的类型“{f.type}”不受支持")
-                    if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS:
-                        raise FlowDefinitionError(f"字段“{f.label}”引用了未知的选项表“{f.choices}”")
-                    if f.type == "checklist" and (f.choices or DEFAULT_CHECKLIST) not in CHECKLISTS:
-                        raise FlowDefinitionError(f"字段“{f.label}”引用了未知的审核清单“{f.choices}”")
-                routes = tuple(Route(r["to"], r.get("when")) for r in raw["routes"])
-                action = ActionSpec(
-                    code=raw["code"], name=raw["name"], roles=tuple(raw["roles"]), guards=tuple(raw.get("guards", [])),
-                    fields=fields, routes=routes, effects=tuple(raw.get("effects", [])),
-                    assigned_only=bool(raw.get("assigned_only")),
-                )
-                for name in action.guards:
-                    if name not in GUARDS:
-                        raise FlowDefinitionError(f"操作“{action.name}”引用了未知的校验规则“{name}”")
-                for name in action.effects:
-                    if name not in EFFECTS:
-                        raise FlowDefinitionError(f"操作“{action.name}”引用了未知的处理“{name}”")
-                for route in routes:
-                    if route.when and route.when not in CONDITIONS:
-                        raise FlowDefinitionError(f"操作“{action.name}”引用了未知的条件“{route.when}”")
-                if not routes or routes[-1].when is not None:
-                    raise FlowDefinitionError(f"操作“{action.name}”须以无条件的去向结尾")
-                actions[action.code] = action
-            steps[raw_step["code"]] = StepSpec(raw_step["code"], raw_step["name"], actions, raw_step.get("due"))
+            step = _parse_step(raw_step)
+            steps[step.code] = step
+        date_labels = dict(BUILTIN_DATES)
+        for step in steps.values():
+            for action in step.actions.values():
+                date_labels.update({f.name: f.label for f in action.fields if f.type == "date"})
         spec = FlowSpec(definition["code"], definition["name"], definition["start"], steps,
-                        dict(definition.get("final", {})))
-    except (KeyError, TypeError) as exc:
+                        dict(definition.get("final", {})), procedure=definition.get("procedure", "general"),
+                        decision_document=definition.get("decision_document", ""),
+                        decision_mark=definition.get("decision_mark", ""),
+                        chronology=_names(definition, "chronology"), date_labels=date_labels)
+    except (KeyError, TypeError, AttributeError) as exc:
         raise FlowDefinitionError(f"流程定义缺少必要的键：{exc}") from exc
+    _check_flow(spec)
+    return spec
+
+
+def _check_flow(spec: FlowSpec) -> None:
     known = set(spec.steps) | set(spec.final)
     if spec.start not in spec.steps:
         raise FlowDefinitionError(f"起始环节“{spec.start}”未定义")
+    if spec.procedure not in PROCEDURES:
+        raise FlowDefinitionError(f"程序类型“{spec.procedure}”不受支持（可选：{'、'.join(PROCEDURES)}）")
+    if spec.decision_document and spec.decision_document not in spec.documents():
+        raise FlowDefinitionError(f"决定文书“{spec.decision_document}”未在任何环节的文书中声明")
+    unknown_dates = [d for d in spec.chronology if d not in spec.date_labels]
+    if unknown_dates:
+        raise FlowDefinitionError(f"日期顺序引用了未知的日期字段“{'、'.join(unknown_dates)}”")
+    unordered = [d for d in spec.date_labels if d not in spec.chronology and d not in BUILTIN_DATES]
+    if spec.chronology and unordered:
+        raise FlowDefinitionError(f"日期字段“{'、'.join(unordered)}”未列入日期顺序（chronology）")
+    fields = {f.name for s in spec.steps.values() for a in s.actions.values() for f in a.fields}
     for step in spec.steps.values():
+        for need in step.dossier:
+            if "field" in need and need["field"] not in fields:
+                raise FlowDefinitionError(f"环节“{step.name}”的案卷要求引用了未知的字段“{need['field']}”")
+            if "document" in need:
+                wanted = need["document"] if isinstance(need["document"], list) else [need["document"]]
+                if not set(wanted) & set(spec.documents()):
+                    raise FlowDefinitionError(f"环节“{step.name}”的案卷要求“{need.get('label')}”所列文书未在任何环节声明")
         for action in step.actions.values():
             for route in action.routes:
                 if route.to not in known:
                     raise FlowDefinitionError(f"操作“{action.name}”的去向“{route.to}”未定义")
-    return spec
+            for period in action.periods:
+                for name in (period.from_, period.on):
+                    if name and name not in spec.date_labels:
+                        raise FlowDefinitionError(f"操作“{action.name}”的期限引用了未知的日期字段“{name}”")
+        for key in SURCHARGE_DATES if step.surcharge else ():
+            if step.surcharge.get(key) not in spec.date_labels:
+                raise FlowDefinitionError(f"环节“{step.name}”的加处罚款引用了未知的日期字段“{step.surcharge.get(key)}”")
 
 
 def validate_definition(definition: dict) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sanxiang.cases.choices import PenaltyKind, ServiceMethod
-from sanxiang.cases.engine import Context, choice_list, condition, effect, guard
+from sanxiang.cases.engine import Context, choice_list, condition, effect, guard, separation
 from sanxiang.cases.facts import effective_fine, effective_kinds, hearing_right, party_is_citizen
-from sanxiang.common.exceptions import DomainError, OfficerNotQualified, ValidationFailed
+from sanxiang.common.exceptions import OfficerNotQualified, RoleNotAllowed, ValidationFailed
 from sanxiang.registry.params import param, param_int
 
 
@@ -66,38 +66,14 @@ def hearing_right_if_requested(ctx: Context) -> None:
                                field="hearing_requested", code="no_hearing_right", rule="行政处罚法第六十三条")
 
 
-@guard("hearing_host_independent", label="听证由非本案调查人员主持", rule="行政处罚法第六十四条")
-def hearing_host_independent(ctx: Context) -> None:
-    host_id = ctx.values.get("hearing_host")
-    if ctx.case.officers.filter(pk=host_id).exists():
-        raise ValidationFailed("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不得为本案承办人员",
-                               field="hearing_host", code="host_is_investigator", rule="行政处罚法第六十四条")
-    from sanxiang.registry.models import Officer
-
-    if not Officer.objects.filter(pk=host_id, agency_id__in=ctx.case.agency.descendant_ids()).exists():
-        raise ValidationFailed("听证主持人须为本机关工作人员", field="hearing_host", code="host_unknown")
-
-
-@guard("hearing_notified_in_time", label="在举行听证的法定期限前通知当事人", rule="行政处罚法第六十四条")
-def hearing_notified_in_time(ctx: Context) -> None:
-    notified, held = ctx.values["hearing_notified_on"], ctx.values["hearing_held_on"]
-    days = param_int("hearing_notice_days", ctx.case.agency)
-    if (held - notified).days < days:
-        raise ValidationFailed(f"应当在举行听证的{days}日前通知当事人（《行政处罚法》第六十四条）",
-                               field="hearing_held_on", code="hearing_notice_too_late", rule="行政处罚法第六十四条")
-
-
-@guard("hearing_period_elapsed", label="享有听证权利的，听证申请期届满方可决定", rule="行政处罚法第六十四条")
-def hearing_period_elapsed(ctx: Context) -> None:
-    case = ctx.case
-    decided_on = ctx.values.get("decided_on") or ctx.today
-    if case.notice_served_on and hearing_right(case) and not case.hearing_requested:
-        days = param_int("hearing_request_days", case.agency)
-        if (decided_on - case.notice_served_on).days < days:
-            raise DomainError(
-                f"当事人享有听证权利，告知后{days}日内可申请听证（《行政处罚法》第六十四条），"
-                f"最早可于{case.notice_served_on + dt.timedelta(days=days)}作出决定",
-                code="hearing_period_running", rule="行政处罚法第六十四条")
+@guard("waiver_attached", label="记录当事人放弃陈述申辩、听证权利的，须附当事人签名的放弃声明",
+       rule="行政处罚法第四十四条、第四十五条")
+def waiver_attached(ctx: Context) -> None:
+    """A waiver only counts when the party's signed statement is in the file at this step."""
+    if ctx.values.get("rights_waived") and not ctx.case.evidence.filter(step=ctx.case.state, kind="waiver").exists():
+        raise ValidationFailed("记录当事人放弃陈述申辩、听证权利的，须先在本环节上传当事人签名的放弃声明"
+                               "（证据类型“放弃陈述申辩、听证权利声明”；《行政处罚法》第四十四条、第四十五条）",
+                               field="rights_waived", code="waiver_not_attached", rule="行政处罚法第四十四条、第四十五条")
 
 
 @guard("not_heavier_than_notified", label="不得超出事先告知的处罚", rule="行政处罚法第四十四条、第四十五条")
@@ -148,11 +124,77 @@ def not_in_future(ctx: Context) -> None:
             raise ValidationFailed(f"“{spec.label}”不能晚于今天", field=spec.name, code="date_in_future")
 
 
+# --- separation of duties (职能分离) -------------------------------------------------------------
+
+
+def _on_case(ctx: Context) -> bool:
+    officer = getattr(ctx.actor, "officer", None)
+    return officer is not None and ctx.case.officers.filter(pk=officer.pk).exists()
+
+
+@separation("approver_not_on_case", label="审批人不得为本案承办人员（办案与审批分离）",
+            rule="行政处罚法第四十三条、第五十四条、第五十七条")
+def approver_not_on_case(ctx: Context) -> None:
+    if _on_case(ctx):
+        raise RoleNotAllowed(
+            f"您是本案承办人员，不得审批本案（“{ctx.action.name}”须由未参与办案的负责人审批；"
+            "《行政处罚法》第四十三条、第五十四条、第五十七条）",
+            code="approver_is_handler", field="actor", rule="行政处罚法第四十三条、第五十四条、第五十七条")
+
+
+@separation("reviewer_not_investigator", label="法制审核人员不参与调查取证：不得办理调查、制作调查文书或上传证据",
+            rule="行政处罚法第五十八条")
+def reviewer_not_investigator(ctx: Context) -> None:
+    from sanxiang.accounts.models import Role
+
+    if ctx.actor.role == Role.LEGAL_REVIEWER:
+        what = {"document": "制作调查取证文书", "evidence": "上传证据",
+                "assignment": f"担任承办人员（{ctx.actor}）"}.get(ctx.doing, "办理调查取证")
+        raise RoleNotAllowed(f"法制审核人员不得{what}：审核与调查相分离（《行政处罚法》第五十八条）",
+                             code="reviewer_investigating", field="officers" if ctx.doing == "assignment" else "actor",
+                             rule="行政处罚法第五十八条")
+
+
+@separation("host_not_investigator", label="听证由非本案调查人员主持", rule="行政处罚法第六十四条")
+def host_not_investigator(ctx: Context) -> None:
+    # Runs before the fields are cleaned (separation comes first): a missing or malformed id is
+    # left to the field's own check, which names it.
+    try:
+        host_id = int(ctx.values.get("hearing_host"))
+    except (TypeError, ValueError):
+        return
+    if ctx.case.officers.filter(pk=host_id).exists():
+        raise ValidationFailed("听证由非本案调查人员主持（《行政处罚法》第六十四条），主持人不得为本案承办人员",
+                               field="hearing_host", code="host_is_investigator", rule="行政处罚法第六十四条")
+    from sanxiang.registry.models import Officer
+
+    if not Officer.objects.filter(pk=host_id, agency_id__in=ctx.case.agency.descendant_ids()).exists():
+        raise ValidationFailed("听证主持人须为本机关工作人员", field="hearing_host", code="host_unknown")
+
+
+@separation("decided_by_head", label="行政处罚决定由行政机关负责人作出，负责人不得为本案承办人员",
+            rule="行政处罚法第五十七条")
+def decided_by_head(ctx: Context) -> None:
+    from sanxiang.accounts.models import Role
+
+    if ctx.actor.role != Role.AGENCY_HEAD:
+        raise RoleNotAllowed("行政处罚决定只能由行政机关负责人作出（《行政处罚法》第五十七条）",
+                             code="decision_not_by_head", field="actor", rule="行政处罚法第五十七条")
+    if _on_case(ctx):
+        raise RoleNotAllowed("您是本案承办人员，不得对本案作出处罚决定（《行政处罚法》第五十七条）",
+                             code="decider_is_handler", field="actor", rule="行政处罚法第五十七条")
+
+
 @effect("make_decision", label="制作处罚决定并编号")
 def make_decision(ctx: Context) -> None:
     from sanxiang.cases.services import decision_make
 
     ctx.created.append(decision_make(case=ctx.case, actor=ctx.actor, values=ctx.values))
+
+
+@effect("serve_on_spot", label="当场交付处罚决定书，送达日期即决定日期", rule="行政处罚法第五十二条")
+def serve_on_spot(ctx: Context) -> None:
+    ctx.case.served_on = ctx.case.decided_on
 
 
 @effect("close_case", label="登记结案日期")
@@ -161,5 +203,12 @@ def close_case(ctx: Context) -> None:
 
 
 condition("hearing_requested", label="当事人申请听证的")(lambda ctx: bool(ctx.case.hearing_requested))
+condition("has_hearing_right", label="当事人享有听证权利的")(lambda ctx: hearing_right(ctx.case))
+condition("has_fine", label="处罚包含罚款的")(lambda ctx: bool(ctx.case.fine_amount))
+condition("statement_received", label="当事人已提出陈述申辩意见的")(
+    lambda ctx: bool(ctx.case.data.get("statement_received")))
+condition("rights_waived", label="当事人签名放弃陈述申辩、听证权利且声明已附卷的")(
+    lambda ctx: bool(ctx.case.data.get("rights_waived"))
+    and ctx.case.evidence.filter(kind="waiver").exists())
 choice_list("penalty_kind", PenaltyKind)
 choice_list("service_method", ServiceMethod)

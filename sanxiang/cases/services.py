@@ -14,6 +14,14 @@ from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
 from sanxiang.cases.facts import check_av_records
 from sanxiang.cases.guards import check_officers
 from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, Decision, Party
+from sanxiang.cases.procedure import (
+    check_chronology,
+    check_periods,
+    check_separation,
+    late_payment,
+    rate_text,
+    remedy_periods,
+)
 from sanxiang.common.calendar import add_working_days, current_calendar
 from sanxiang.common.exceptions import (
     DeadlineError,
@@ -84,8 +92,11 @@ def _decision_due(agency, opened_on: dt.date) -> tuple[dt.date, str]:
         return due, f"{exc.year}年节假日安排尚未录入，届满日遇法定节假日顺延未计算"
 
 
-def _step_due(step: StepSpec | None, agency, entered: dt.date) -> tuple[dt.date | None, str]:
+def _step_due(step: StepSpec | None, agency, entered: dt.date, case: Case | None = None) -> tuple[dt.date | None, str]:
     """The step's deadline, or None with a note saying why it cannot be computed.
+
+    The period runs from the day the step is entered, or from the recorded date the step's `due`
+    names in `from` (送达 runs from the decision date, 缴款 from service).
 
     A working-day period that runs into a year whose holidays nobody has entered yet is not
     guessed; the case moves on, and the note asks an administrator to enter the calendar.
@@ -93,6 +104,10 @@ def _step_due(step: StepSpec | None, agency, entered: dt.date) -> tuple[dt.date 
     if step is None or not step.due:
         return None, ""
     n = param_int(step.due["param"], agency)
+    if step.due.get("from") and case is not None:
+        from sanxiang.cases.procedure import recorded_date
+
+        entered = recorded_date(case, step.due["from"]) or entered
     if step.due["unit"] == "working_days":
         try:
             return add_working_days(entered, n, what=f"“{step.name}”环节期限"), ""
@@ -113,11 +128,7 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
         raise ValidationFailed("该执法事项已停用", field="item", code="item_inactive")
     if not title.strip():
         raise ValidationFailed("案由为必填项", field="title", code="title_required")
-    from sanxiang.registry.models import Flow
-
-    flow = item.flow if procedure == "general" else Flow.objects.filter(code="penalty_simple").first()
-    if flow is None:
-        raise ValidationFailed("未找到简易程序流程定义", field="procedure", code="flow_missing")
+    flow = _flow_for(item, procedure)
     opened_on = opened_on or today()
     if opened_on > today():
         raise ValidationFailed("立案日期不能晚于今天", field="opened_on", code="date_in_future")
@@ -129,11 +140,20 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
         raise ValidationFailed("立案人须为本案承办人员之一", field="officers", code="actor_not_assigned")
     party_data = validate_party_fields(party)
     spec = flow_spec(flow)
+    # The officers assigned are the case's investigators: the step-level separation rules of the
+    # flow (法制审核人员不参与调查取证) apply to each of them before anything is written.
+    unsaved = Case(agency=agency, item=item, flow=flow, state=spec.start)
+    for officer in officers:
+        if officer.user_id is not None:
+            for step_code, step in spec.steps.items():
+                if step.separation:
+                    check_separation(case=unsaved, actor=officer.user, step=step_code, doing="assignment",
+                                     today=opened_on)
     party_row = Party.objects.create(agency=agency, **{k: party_data.get(k, "") for k in (
         "kind", "name", "id_number", "uscc", "legal_representative", "address", "phone", "bank_account")})
     year = opened_on.year
     number = f"{agency.doc_prefix}立〔{year}〕{next_number(f'case:{agency.code}:{year}')}号"
-    decision_due, note = _decision_due(agency, opened_on) if procedure == "general" else (None, "")
+    decision_due, note = _decision_due(agency, opened_on) if spec.procedure == "general" else (None, "")
     case = Case.objects.create(
         agency=agency, item=item, flow=flow, number=number, party=party_row, state=spec.start,
         title=title.strip(), source=source, opened_on=opened_on, decision_due=decision_due, deadline_note=note,
@@ -149,6 +169,22 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
                           summary=f"立案登记 {case.number}")
     CaseEvent.objects.filter(pk=event.pk).update(ledger_index=entry.index)
     return case
+
+
+def _flow_for(item, procedure: str):
+    """The item's own flow for the general procedure; for another procedure, the flow of the same
+    kind whose definition declares that procedure (no flow code is named in code)."""
+    from sanxiang.registry.models import Flow
+
+    if procedure not in engine.PROCEDURES:
+        raise ValidationFailed(f"程序类型“{procedure}”不受支持", field="procedure", code="procedure_unknown")
+    if flow_spec(item.flow).procedure == procedure:
+        return item.flow
+    for flow in Flow.objects.filter(kind=item.kind).order_by("code"):
+        if flow_spec(flow).procedure == procedure:
+            return flow
+    raise ValidationFailed(f"未找到适用于该事项的{engine.PROCEDURES[procedure]}流程定义", field="procedure",
+                           code="flow_missing")
 
 
 def available_actions(case: Case, user) -> list:
@@ -179,6 +215,9 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
         officer = getattr(actor, "officer", None)
         if officer is None or not case.officers.filter(pk=officer.pk).exists():
             raise RoleNotAllowed(f"“{act.name}”须由本案承办人员办理", code="not_assigned")
+    # Separation of duties holds whatever roles the flow data lists (only the agency head decides,
+    # approvers are not handlers…): a flow edited by mistake cannot undo it.
+    check_separation(case=case, actor=actor, step=step.code, action=act, values=data, today=today())
     values = {}
     for field_spec in act.fields:
         choices = None
@@ -194,7 +233,9 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
         else:
             case.data[name] = value.isoformat() if hasattr(value, "isoformat") else (
                 str(value) if hasattr(value, "quantize") else value)
-    ctx = engine.Context(case=case, action=act, values=values, actor=actor, today=today())
+    ctx = engine.Context(case=case, action=act, values=values, actor=actor, today=today(), step=step.code)
+    check_chronology(ctx, spec)
+    check_periods(ctx, spec)
     for guard in act.guards:
         engine.GUARDS[guard](ctx)
     check_av_records(ctx, step.code)
@@ -205,7 +246,7 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     if target != from_state:
         case.state = target
         case.step_entered_at = timezone.now()
-        case.step_due, case.step_due_note = _step_due(spec.steps.get(target), case.agency, today())
+        case.step_due, case.step_due_note = _step_due(spec.steps.get(target), case.agency, today(), case)
     # An action that keeps the case in its step (a position stated, a period extended) leaves the
     # step's start and period as they were, unless one of its effects changed them.
     case.save()
@@ -236,13 +277,11 @@ def _jsonable(values: dict) -> dict:
 def decision_make(*, case: Case, actor, values: dict) -> Decision:
     """Number and record the decision (〔year〕第N号, per agency and year, gapless)."""
     decided_on = values.get("decided_on") or today()
-    simple = case.flow.code == "penalty_simple"
-    scope = f"decision:{case.agency.code}:{'simple' if simple else 'general'}:{decided_on.year}"
-    marker = "当" if simple else ""
-    number = f"{case.agency.doc_prefix}{marker}〔{decided_on.year}〕第{next_number(scope)}号"
+    spec = flow_spec(case.flow)
+    # Each procedure numbers its decisions in its own series (当场处罚决定书 carry the flow's mark).
+    scope = f"decision:{case.agency.code}:{spec.procedure}:{decided_on.year}"
+    number = f"{case.agency.doc_prefix}{spec.decision_mark}〔{decided_on.year}〕第{next_number(scope)}号"
     case.decided_on = decided_on
-    if simple:
-        case.served_on = decided_on  # 当场交付 (Art. 52)
     kinds_text = "、".join(PenaltyKind(k).label for k in case.penalty_kinds)
     fine_text = f"罚款人民币{case.fine_amount:,.2f}元" if case.fine_amount else ""
     text = _decision_text(case, number, kinds_text, fine_text, values.get("reasons", ""))
@@ -256,6 +295,8 @@ def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, rea
     party = case.party
     ident = f"身份证号码：{party.id_number}" if party.is_citizen else f"统一社会信用代码：{party.uscc}"
     payment_days = param_int("payment_days", case.agency)
+    rate = rate_text(case.agency)
+    reconsideration_days, litigation_months = remedy_periods(case.agency)
     agency = case.agency
     lines = [
         f"{agency.name}",
@@ -266,10 +307,10 @@ def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, rea
         f"违法事实和证据：{case.facts}",
         f"处罚种类和依据：{reasons}",
         f"处罚内容：{kinds_text}{('，' + fine_text) if fine_text else ''}。",
-        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的百分之三"
+        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的{rate}"
          "加处罚款（《行政处罚法》第七十二条）。") if fine_text else "履行方式和期限：自收到本决定书之日起履行。",
-        f"救济途径和期限：如不服本决定，可以在收到本决定书之日起六十日内向{agency.reconsideration_body}申请行政复议，"
-        f"或者在六个月内向{agency.litigation_court}提起行政诉讼。",
+        f"救济途径和期限：如不服本决定，可以在收到本决定书之日起{reconsideration_days}日内向{agency.reconsideration_body}"
+        f"申请行政复议，或者在{litigation_months}个月内向{agency.litigation_court}提起行政诉讼。",
         f"{agency.name}",
         f"{case.decided_on:%Y年%m月%d日}",
     ]
@@ -289,7 +330,17 @@ def case_is_overdue(case: Case, on: dt.date | None = None) -> list[str]:
         reasons.append(f"“{spec.step_name(case.state)}”环节已超期（{case.step_due}）")
     if case.step_due_note:
         reasons.append(case.step_due_note)
+    reasons.extend(case_flags(case, on))
     return reasons
+
+
+def case_flags(case: Case, on: dt.date | None = None) -> list[str]:
+    """Late acts the flow flags without refusing them (送达、缴款 late), and 加处罚款 / 催告 due."""
+    flags = [f"逾期：{text}" for text in (case.data.get("late") or {}).values()]
+    surcharge = late_payment(case, on or today())
+    if surcharge is not None:
+        flags.append(surcharge["text"])
+    return flags
 
 
 __all__ = ["case_open", "case_transition", "available_actions", "DomainError"]

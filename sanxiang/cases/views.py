@@ -27,6 +27,7 @@ from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import ActionSpec, FlowSpec, flow_spec
 from sanxiang.cases.facts import hearing_right
 from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
+from sanxiang.cases.procedure import late_payment, payment_due
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.common.params import is_db_id, safe_parse_date
@@ -201,6 +202,8 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "reviews": case.reviews.select_related("reviewer"),
         "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,
         "overdue": case_is_overdue(case, on), "review_matches": review_matches(case),
+        "payment_due": payment_due(case), "late_payment": late_payment(case, on),
+        "late": list((case.data.get("late") or {}).values()),
         "hearing_right": hearing_right(case) if case.proposed_penalty_kinds else None,
         "proposed_kinds": "、".join(PenaltyKind(k).label for k in case.proposed_penalty_kinds if k in PenaltyKind.values),
         "officers": list(case.assignments.select_related("officer").order_by("-is_lead", "pk")),

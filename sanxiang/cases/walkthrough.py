@@ -42,7 +42,8 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
     follow from it. All dates must lie in the past: the engine refuses future dates.
     With `documents` (default: when walking to the archive), the documents the flow requires for
-    the dossier are issued before 立卷归档, as an officer would.
+    the dossier are issued at the steps that make them, as an officer would (a document of a past
+    step could only be a 补正).
     """
     if documents is None:
         documents = until == "archived"
@@ -105,7 +106,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
         if case.state == until or case.state not in plan:
             return case
         action, actor, data = plan[case.state]
-        if documents and case.state == "archive":
+        if documents:
             issue_dossier_documents(case, cast)
         attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
@@ -137,9 +138,13 @@ def _basis_text(case: Case) -> str:
     return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs) or "有关法律规定"
 
 
-def issue_dossier_documents(case: Case, cast: Cast) -> list:
-    """Issue every document the dossier checklist finds missing, in filing order."""
-    from sanxiang.documents.services import document_issue
+def issue_dossier_documents(case: Case, cast: Cast, *, correction_reason: str | None = None) -> list:
+    """Issue the documents the dossier checklist finds missing that the case's step makes now.
+
+    With `correction_reason`, the missing documents of past steps are made as 补正 (after 结案 by
+    the agency head, who approves them)."""
+    from sanxiang.documents.kinds import KINDS
+    from sanxiang.documents.services import document_issue, kind_problem
     from sanxiang.dossier.checklist import missing
 
     opened = dt.datetime.combine(case.opened_on, dt.time(9, 30)).isoformat(timespec="minutes")
@@ -153,10 +158,15 @@ def issue_dossier_documents(case: Case, cast: Cast) -> list:
     }
     issued = []
     for gap in missing(case, including=case.state):
-        step_kinds = [k for k in gap_kinds(case, gap.step)]
-        kind = step_kinds[0]
-        actor = cast.reviewer if kind == "legal_review_opinion" else cast.officer
-        issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind)))
+        for kind in gap_kinds(case, gap.step):
+            # Whoever may make it: the officer, else the reviewer (法制审核意见书).
+            actor = next((a for a in (cast.officer, cast.reviewer, cast.head) if a.role in KINDS[kind].roles
+                          and kind_problem(case, KINDS[kind], extras.get(kind), user=a,
+                                           correction_reason=correction_reason) is None), None)
+            if actor is not None:
+                issued.append(document_issue(case=case, kind=kind, actor=actor, extra=extras.get(kind),
+                                             correction_reason=correction_reason))
+                break
     return issued
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role
 from sanxiang.cases import engine
 from sanxiang.cases.engine import FlowSpec, flow_spec
+from sanxiang.cases.procedure import chronology_sentence, period_rules, surcharge_sentence
 from sanxiang.common.exceptions import DomainError
 from sanxiang.disclosure import selectors
 from sanxiang.guidance.services import find_article
@@ -31,14 +32,20 @@ def _role_text(roles) -> str:
 
 
 def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
-    """The steps of a flow for the public: who acts, what they must record, what is checked,
-    where the case goes next, and the period that applies (in force for `agency`)."""
+    """The steps of a flow for the public: who acts, what they must record, what is checked (every
+    rule named in Chinese from the engine's registries), the periods and the separation of duties,
+    the documents each step makes, where the case goes next, and the period in force for `agency`."""
+    periods = {}
+    for p in period_rules(spec, agency):
+        periods.setdefault((p["step"], p["action"]), []).append(f"{p['text']}（{p['rule']}）")
     steps = []
     for step in spec.steps.values():
         due = ""
         if step.due:
             try:
                 due = f"期限 {param_int(step.due['param'], agency)}{UNIT_TEXT.get(step.due['unit'], '')}"
+                if step.due.get("from"):
+                    due += f"（自{spec.date_label(step.due['from'])}起）"
             except DomainError:
                 due = ""
         actions = []
@@ -52,10 +59,16 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
                 "name": action.name, "roles": _role_text(action.roles),
                 "fields": [f.label for f in action.fields if f.required],
                 "checks": [engine.GUARDS[g].text for g in action.guards],
+                "separation": [engine.SEPARATIONS[r].text for r in action.separation],
+                "periods": periods.get((step.code, action.code), []),
                 "effects": [engine.EFFECTS[e].text for e in action.effects],
                 "routes": routes,
             })
-        steps.append({"code": step.code, "name": step.name, "due": due, "actions": actions})
+        steps.append({"code": step.code, "name": step.name, "due": due, "actions": actions,
+                      "documents": [engine.DOCUMENT_KINDS.get(k, k) for k in step.documents],
+                      "separation": [engine.SEPARATIONS[r].text for r in step.separation],
+                      "surcharge": f"{surcharge_sentence(spec, agency)}（《行政处罚法》第七十二条）" if step.surcharge else "",
+                      "dossier": [need.get("label", "") for need in step.dossier]})
     return steps
 
 
@@ -154,7 +167,7 @@ def item_detail(request, pk):
     spec = flow_spec(item.flow)
     return render(request, "portal/item.html", {
         "item": item, "basis": _with_articles(item.legal_basis), "penalty_basis": _with_articles(item.penalty_basis),
-        "spec": spec, "chart": flow_chart(spec, item.agency), "flow_basis": item.flow.definition.get("basis", ""),
+        "spec": spec, "chart": flow_chart(spec, item.agency), "chronology": chronology_sentence(spec), "flow_basis": item.flow.definition.get("basis", ""),
     })
 
 
@@ -164,6 +177,7 @@ def flow_detail(request, code):
         raise Http404("流程不存在")
     spec = flow_spec(flow)
     return render(request, "portal/flow.html", {"flow": flow, "spec": spec, "chart": flow_chart(spec),
+                                                "chronology": chronology_sentence(spec),
                                                 "basis": flow.definition.get("basis", "")})
 
 

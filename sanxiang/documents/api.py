@@ -41,6 +41,8 @@ class DocumentIssueInput(serializers.Serializer):
     extra = serializers.DictField(required=False, default=dict, help_text="承办人录入的内容（按文书种类）")
     reissue_of = serializers.IntegerField(required=False, allow_null=True, default=None,
                                           help_text="要重新制作（替代）的文书 id")
+    correction_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                              help_text="补正理由：文书所属环节已办结时必填（结案后须由行政机关负责人办理）")
 
 
 class CaseDocumentListApi(APIView):
@@ -59,7 +61,7 @@ class CaseDocumentListApi(APIView):
         if v["reissue_of"] is not None:
             reissue_of = selectors.document_get(request.user, v["reissue_of"])
         document = document_issue(case=case, kind=v["kind"], actor=request.user, extra=v["extra"],
-                                  reissue_of=reissue_of)
+                                  reissue_of=reissue_of, correction_reason=v["correction_reason"])
         return Response(DocumentOutput(document).data, status=201)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sanxiang.cases.choices import PenaltyKind, ServiceMethod
+from sanxiang.cases.procedure import cn_count, rate_text, remedy_periods
 from sanxiang.documents.content import (
     cn_date,
     cn_datetime,
@@ -321,9 +322,11 @@ def prior_notice(ctx: BuildContext) -> list[dict]:
 
     case = ctx.case
     you = _you(case)
+    # The same parameter the engine enforces before the decision (cases.procedure periods).
+    statement_days = param_int("statement_days", case.agency)
     blocks = [line(f"{case.party.name}："), *_notice_core(case, you),
               paragraph(f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，{you}有权进行陈述和申辩。"
-                        f"{you}可以在收到本告知书之日起三日内向本机关提出陈述、申辩意见；逾期未提出的，视为放弃此权利。"
+                        f"{you}可以在收到本告知书之日起{cn_count(statement_days)}日内向本机关提出陈述、申辩意见；逾期未提出的，视为放弃此权利。"
                         "本机关不因当事人陈述、申辩而给予更重的处罚。")]
     if hearing_right(case):
         days = param_int("hearing_request_days", case.agency)
@@ -554,9 +557,10 @@ def decision(ctx: BuildContext) -> list[dict]:
     blocks.append(paragraph(f"本机关决定对{you}作出如下行政处罚："))
     blocks += [paragraph(t) for t in penalty_items(dec.penalty_kinds, dec.fine_amount)]
     blocks += _performance(case, dec, you)
+    days, months = remedy_periods(agency)
     blocks.append(paragraph(
-        f"{you}如不服本行政处罚决定，可以在收到本决定书之日起六十日内向{agency.reconsideration_body}申请行政复议，"
-        f"也可以在收到本决定书之日起六个月内直接向{agency.litigation_court}提起行政诉讼。"
+        f"{you}如不服本行政处罚决定，可以在收到本决定书之日起{days}日内向{agency.reconsideration_body}申请行政复议，"
+        f"也可以在收到本决定书之日起{months}个月内直接向{agency.litigation_court}提起行政诉讼。"
         "申请行政复议或者提起行政诉讼期间，行政处罚不停止执行，法律另有规定的除外。"))
     blocks.append(seal(agency.name, cn_date(dec.decided_on)))
     return blocks
@@ -570,7 +574,7 @@ def _performance(case, dec, you) -> list[dict]:
     return [paragraph(
         f"{you}应当自收到本决定书之日起{days}日内，持本决定书到指定的银行或者通过电子支付系统缴纳罚款。"
         "到期不缴纳罚款的，本机关将依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项的规定，"
-        f"每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额；{you}逾期不申请行政复议或者提起行政诉讼，"
+        f"每日按罚款数额的{rate_text(case.agency)}加处罚款，加处罚款的数额不超出罚款的数额；{you}逾期不申请行政复议或者提起行政诉讼，"
         "又不履行行政处罚决定的，本机关将依法申请人民法院强制执行。")]
 
 
@@ -639,7 +643,8 @@ def on_spot_decision(ctx: BuildContext) -> list[dict]:
     if dec.fine_amount:
         days = param_int("payment_days", agency)
         payment = (f"{you}应当自收到本决定书之日起{days}日内，到指定的银行或者通过电子支付系统缴纳罚款；"
-                   "依法当场收缴罚款的，执法人员当场出具专用票据。到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款。")
+                   f"依法当场收缴罚款的，执法人员当场出具专用票据。到期不缴纳罚款的，每日按罚款数额的{rate_text(agency)}加处罚款。")
+    days, months = remedy_periods(agency)
     rows = [
         *party_rows(case.party),
         [("处罚时间", cn_date(dec.decided_on)), ("处罚地点", x.get("place") or "—")],
@@ -648,8 +653,8 @@ def on_spot_decision(ctx: BuildContext) -> list[dict]:
         ("处罚内容", "\n".join(penalty_items(dec.penalty_kinds, dec.fine_amount))),
         ("当事人陈述申辩", case.data.get("statement", "") or "—"),
         ("履行方式和期限", payment or f"{you}应当自收到本决定书之日起履行。"),
-        ("救济途径和期限", f"如不服本决定，可以在收到本决定书之日起六十日内向{agency.reconsideration_body}申请行政复议，"
-                     f"或者在六个月内向{agency.litigation_court}提起行政诉讼。"),
+        ("救济途径和期限", f"如不服本决定，可以在收到本决定书之日起{days}日内向{agency.reconsideration_body}申请行政复议，"
+                     f"或者在{months}个月内向{agency.litigation_court}提起行政诉讼。"),
         ("执法人员", officers_text(case)),
     ]
     return [

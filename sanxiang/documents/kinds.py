@@ -2,15 +2,17 @@
 
 Each kind names its Chinese title, how it is numbered (its own gapless counter per agency, kind
 and year under the agency's 文书字号 plus an abbreviation — 河城管罚告〔2026〕第3号 — or the number
-already given to the case or to the decision), the flow step it belongs to per flow, what else it
+already given to the case or to the decision), what else it
 needs before it can be made, which fields the officer enters (笔录 text, questions and answers…),
 and the builder that turns the case into the document's structured content (see content.py).
+The steps at which each kind is made are declared by the flows (`"documents"` per step), not here:
+DocumentsConfig.ready() registers the kinds with the engine, which checks the flows against them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sanxiang.accounts.models import Role
 from sanxiang.documents import builders
@@ -42,7 +44,6 @@ class DocumentKind:
     # "counter": own gapless counter; "case": the case number; "decision": Decision.number.
     numbering: str
     abbr: str = ""
-    steps: dict[str, str] = field(default_factory=dict)  # flow code → step the document belongs to
     layout: str = "letter"  # "letter" (告知书、决定书) or "form" (审批表、笔录、回证)
     # One per case (issuing again makes a new version), or several (each issue a new number).
     single: bool = True
@@ -62,18 +63,15 @@ def _dt(name, label, required=True, **kw):
     return ExtraField(name, label, "datetime", required, **kw)
 
 
-GENERAL, SIMPLE = "penalty_general", "penalty_simple"
-
 KINDS: dict[str, DocumentKind] = {k.code: k for k in [
     DocumentKind(
-        "filing_approval", "立案审批表", numbering="case", steps={GENERAL: "filing"}, layout="form",
+        "filing_approval", "立案审批表", numbering="case", layout="form",
         extra=(ExtraField("summary", "简要案情", "text", help="不填时取案由及已查明事实"),
                ExtraField("handler_opinion", "承办人意见", "text", help="不填时为“建议立案调查”")),
         build=builders.filing_approval, basis="《行政处罚法》第五十四条",
     ),
     DocumentKind(
-        "inspection_record", "现场检查（勘验）笔录", numbering="counter", abbr="检",
-        steps={GENERAL: "investigation", SIMPLE: "on_spot"}, layout="form", single=False,
+        "inspection_record", "现场检查（勘验）笔录", numbering="counter", abbr="检", layout="form", single=False,
         extra=(ExtraField("mode", "笔录类型", "choice", True, choices=(("检查", "现场检查"), ("勘验", "勘验"))),
                _dt("started_at", "检查（勘验）开始时间"), _dt("ended_at", "结束时间", required=False),
                ExtraField("place", "检查（勘验）地点", required=True),
@@ -84,8 +82,7 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         page_sign="当事人（在场人员）签名：",
     ),
     DocumentKind(
-        "inquiry_record", "询问笔录", numbering="counter", abbr="询",
-        steps={GENERAL: "investigation", SIMPLE: "on_spot"}, layout="form", single=False,
+        "inquiry_record", "询问笔录", numbering="counter", abbr="询", layout="form", single=False,
         extra=(_dt("started_at", "询问开始时间"), _dt("ended_at", "结束时间", required=False),
                ExtraField("place", "询问地点", required=True),
                ExtraField("interviewee", "被询问人姓名", required=True),
@@ -96,8 +93,7 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         build=builders.inquiry_record, basis="《行政处罚法》第五十五条", page_sign="被询问人签名：",
     ),
     DocumentKind(
-        "evidence_preservation", "先行登记保存证据通知书", numbering="counter", abbr="保",
-        steps={GENERAL: "investigation"}, single=False,
+        "evidence_preservation", "先行登记保存证据通知书", numbering="counter", abbr="保", single=False,
         extra=(ExtraField("items", "先行登记保存物品", "items", True,
                           help="每行一件：名称|规格型号|数量|备注"),
                ExtraField("storage_place", "保存地点", required=True),
@@ -105,18 +101,18 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         build=builders.evidence_preservation, basis="《行政处罚法》第五十六条",
     ),
     DocumentKind(
-        "prior_notice", "行政处罚事先告知书", numbering="counter", abbr="告", steps={GENERAL: "notice"},
+        "prior_notice", "行政处罚事先告知书", numbering="counter", abbr="告",
         extra=(ExtraField("contact", "联系人及电话", help="不填时取本机关电话"),),
         build=builders.prior_notice, basis="《行政处罚法》第四十四条、第四十五条",
     ),
     DocumentKind(
-        "hearing_right_notice", "行政处罚听证告知书", numbering="counter", abbr="听告", steps={GENERAL: "notice"},
+        "hearing_right_notice", "行政处罚听证告知书", numbering="counter", abbr="听告",
         extra=(ExtraField("contact", "联系人及电话", help="不填时取本机关电话"),),
         requires=builders.needs_hearing_right, build=builders.hearing_right_notice,
         basis="《行政处罚法》第六十三条、第六十四条",
     ),
     DocumentKind(
-        "hearing_notification", "行政处罚听证通知书", numbering="counter", abbr="听通", steps={GENERAL: "hearing"},
+        "hearing_notification", "行政处罚听证通知书", numbering="counter", abbr="听通",
         extra=(_dt("hearing_at", "听证时间", past_only=False), ExtraField("place", "听证地点", required=True),
                ExtraField("host", "听证主持人", required=True), ExtraField("recorder", "记录员"),
                ExtraField("contact", "联系人及电话")),
@@ -124,7 +120,7 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         basis="《行政处罚法》第六十四条",
     ),
     DocumentKind(
-        "hearing_record", "听证笔录", numbering="counter", abbr="听", steps={GENERAL: "hearing"}, layout="form",
+        "hearing_record", "听证笔录", numbering="counter", abbr="听", layout="form",
         extra=(_dt("started_at", "听证开始时间", required=False), _dt("ended_at", "结束时间", required=False),
                ExtraField("place", "听证地点"), ExtraField("host", "听证主持人", help="不填时取登记的主持人"),
                ExtraField("recorder", "记录员"), ExtraField("participants", "参加人员"),
@@ -135,8 +131,7 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
     DocumentKind(
         # Issued when the agency head records the discussion (reviews.services.discussion_record);
         # what is left blank here is taken from that record.
-        "collective_discussion", "重大案件集体讨论笔录", numbering="counter", abbr="讨",
-        steps={GENERAL: "collective_discussion"}, layout="form",
+        "collective_discussion", "重大案件集体讨论笔录", numbering="counter", abbr="讨", layout="form",
         extra=(_dt("held_at", "讨论时间", required=False, help="不填时取登记的讨论日期"),
                ExtraField("place", "讨论地点", help="不填时取登记的讨论地点"),
                ExtraField("host", "主持人", help="不填时为主持讨论的机关负责人"),
@@ -149,7 +144,7 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
     ),
     DocumentKind(
         # Issued when the agency head approves the transfer (reviews.guards.issue_transfer_notice).
-        "crime_transfer", "涉嫌犯罪案件移送书", numbering="counter", abbr="移", steps={GENERAL: "transfer_review"},
+        "crime_transfer", "涉嫌犯罪案件移送书", numbering="counter", abbr="移",
         extra=(ExtraField("judicial_organ", "接收机关", help="不填时取批准移送时登记的接收机关"),
                ExtraField("transfer_reasons", "涉嫌犯罪的事实和理由", "text", help="不填时取批准移送时登记的理由"),
                ExtraField("procuratorate", "抄送人民检察院")),
@@ -158,18 +153,17 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         basis="《行政处罚法》第二十七条；《行政执法机关移送涉嫌犯罪案件的规定》第三条、第五条、第六条",
     ),
     DocumentKind(
-        "legal_review_opinion", "重大执法决定法制审核意见书", numbering="counter", abbr="审",
-        steps={GENERAL: "legal_review"}, layout="form",
+        "legal_review_opinion", "重大执法决定法制审核意见书", numbering="counter", abbr="审", layout="form",
         roles=(Role.LEGAL_REVIEWER, Role.AGENCY_HEAD),
         requires=builders.needs_review, subject=builders.review_subject, build=builders.legal_review_opinion,
         basis="《行政处罚法》第五十八条",
     ),
     DocumentKind(
-        "decision", "行政处罚决定书", numbering="decision", steps={GENERAL: "decision"},
+        "decision", "行政处罚决定书", numbering="decision",
         requires=builders.needs_decision, build=builders.decision, basis="《行政处罚法》第五十九条",
     ),
     DocumentKind(
-        "service_receipt", "送达回证", numbering="counter", abbr="送", steps={GENERAL: "notice"}, layout="form",
+        "service_receipt", "送达回证", numbering="counter", abbr="送", layout="form",
         extra=(ExtraField("served", "送达文书", "choice", choices=builders.SERVABLE,
                           help="不填时为最近制作的可送达文书"),
                ExtraField("recipient", "受送达人", help="不填时为当事人"),
@@ -181,13 +175,13 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
         basis="《行政处罚法》第六十一条",
     ),
     DocumentKind(
-        "closing_approval", "结案审批表", numbering="counter", abbr="结", steps={GENERAL: "closing"},
+        "closing_approval", "结案审批表", numbering="counter", abbr="结",
         layout="form",
         extra=(ExtraField("handler_opinion", "承办人意见", "text", help="不填时按执行情况生成"),),
         build=builders.closing_approval,
     ),
     DocumentKind(
-        "on_spot_decision", "当场行政处罚决定书", numbering="decision", steps={SIMPLE: "on_spot"}, layout="form",
+        "on_spot_decision", "当场行政处罚决定书", numbering="decision", layout="form",
         extra=(ExtraField("place", "处罚地点"),),
         requires=builders.needs_decision, build=builders.on_spot_decision, basis="《行政处罚法》第五十二条",
     ),
@@ -198,5 +192,3 @@ def kind_get(code: str) -> DocumentKind | None:
     return KINDS.get(code)
 
 
-def kinds_for_flow(flow_code: str) -> list[DocumentKind]:
-    return [k for k in KINDS.values() if flow_code in k.steps]

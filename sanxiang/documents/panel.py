@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sanxiang.cases.engine import flow_spec
+from sanxiang.cases.procedure import document_allowed
+from sanxiang.common.exceptions import DomainError
 from sanxiang.documents import selectors
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.services import available_kinds, kind_problem
@@ -42,11 +45,34 @@ def panel_context(request, case, *, error=None, open_kind=None, submitted=None, 
         placed = any(f["error"] for f in fields)
         forms.append({"kind": kind, "fields": fields, "current": current.get(kind.code), "open": mine,
                       "error": error.message if mine and error is not None and not placed else ""})
-    waiting = []
-    flow = case.flow.code
-    for kind in KINDS.values():
-        if flow in kind.steps and user.role in kind.roles and kind.code not in {f["kind"].code for f in forms}:
-            waiting.append({"kind": kind, "reason": kind_problem(case, kind) or ""})
-    return {"case": case, "documents": documents, "forms": forms, "waiting": waiting, "notice": notice,
-            "error": error if open_kind not in {f["kind"].code for f in forms} else None,
-            "now": timezone.localtime()}
+    waiting, corrections = [], []
+    for code in flow_spec(case.flow).documents():
+        kind = KINDS.get(code)
+        if not kind or user.role not in kind.roles or kind.code in {f["kind"].code for f in forms}:
+            continue
+        reason = kind_problem(case, kind, user=user) or ""
+        if _correctable(case, kind, user):
+            mine = kind.code == open_kind
+            fields = _fields(kind, submitted if mine else None, error if mine else None)
+            placed = any(f["error"] for f in fields)
+            reason_error = error.message if mine and error is not None and error.field == "correction_reason" else ""
+            corrections.append({"kind": kind, "fields": fields, "reason": reason, "open": mine,
+                                "current": current.get(kind.code),
+                                "reason_value": submitted.get("correction_reason", "") if mine and submitted else "",
+                                "reason_error": reason_error,
+                                "error": error.message if mine and error is not None and not placed
+                                and not reason_error else ""})
+        else:
+            waiting.append({"kind": kind, "reason": reason})
+    shown = {f["kind"].code for f in forms} | {c["kind"].code for c in corrections}
+    return {"case": case, "documents": documents, "forms": forms, "corrections": corrections, "waiting": waiting,
+            "notice": notice, "error": error if open_kind not in shown else None, "now": timezone.localtime()}
+
+
+def _correctable(case, kind, user) -> bool:
+    """The kind's step is over (or the case closed and the user is the head): a 补正 with a reason."""
+    try:
+        document_allowed(case, kind.code, user, correction_reason="?")
+    except DomainError:
+        return False
+    return kind_problem(case, kind, user=user, correction_reason="?") is None

@@ -17,6 +17,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.models import Case
+from sanxiang.cases.procedure import document_allowed
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import (
     DomainError,
@@ -52,35 +53,30 @@ def _check_role(actor, kind: DocumentKind) -> None:
         raise RoleNotAllowed(f"《{kind.name}》须由办案机关的{labels}制作", code="role_not_allowed")
 
 
-def reached_steps(case) -> set[str]:
-    """Steps the case is in or has been through."""
-    states = {case.state}
-    for from_state, to_state in case.events.values_list("from_state", "to_state"):
-        states.update((from_state, to_state))
-    states.discard("")
-    return states
+def kind_problem(case, kind: DocumentKind, extra: dict | None = None, *, user=None,
+                 correction_reason: str | None = None) -> str | None:
+    """Why `kind` cannot be made for the case now (Chinese), or None when it can.
 
-
-def kind_problem(case, kind: DocumentKind, extra: dict | None = None) -> str | None:
-    """Why `kind` cannot be made for the case now (Chinese), or None when it can."""
-    spec = flow_spec(case.flow)
-    step = kind.steps.get(case.flow.code)
-    if step is None:
-        return f"《{kind.name}》不适用于{case.flow.name}"
-    if step not in reached_steps(case):
-        return f"案件尚未进入“{spec.step_name(step)}”环节，不能制作《{kind.name}》"
+    The step rule (the flow declares which steps make which documents, 补正 afterwards) is the
+    engine's; the kind's own precondition (a decision to serve, a review to report…) is ours."""
+    try:
+        document_allowed(case, kind.code, user, correction_reason)
+    except DomainError as exc:
+        return exc.message
     if kind.requires:
         return kind.requires(case, extra or {})
     return None
 
 
 def available_kinds(case, user=None) -> list[DocumentKind]:
-    """Kinds that can be made for the case now (and, given a user, that the user may make)."""
+    """Kinds that can be made for the case now at its step (and, given a user, that the user may
+    make); a 补正 of a past step's document is made from the dossier, with a reason."""
     out = []
-    for kind in KINDS.values():
-        if user is not None and (user.role not in kind.roles or user.agency_id is None):
+    for code in flow_spec(case.flow).documents():
+        kind = KINDS.get(code)
+        if kind is None or (user is not None and (user.role not in kind.roles or user.agency_id is None)):
             continue
-        if kind_problem(case, kind) is None:
+        if kind_problem(case, kind, user=user) is None:
             out.append(kind)
     return out
 
@@ -191,13 +187,17 @@ def _number_for(case, kind: DocumentKind, year: int) -> str:
 
 @transaction.atomic
 def document_issue(*, case: Case, kind: str, actor, extra: dict | None = None,
-                   reissue_of: Document | None = None) -> Document:
+                   reissue_of: Document | None = None, correction_reason: str | None = None) -> Document:
     """Make a document of `kind` for the case, as Word and PDF, and log it.
 
     Kinds a case has once (告知书、决定书…) are reissued by issuing again: a new version with the
     same number pointing at the previous one. Kinds a case may have several of (询问笔录、现场检查笔录、
     先行登记保存通知书) get a new number each time, unless `reissue_of` names the document to
     replace. Officer-entered values left out of a reissue are taken from the version replaced.
+
+    A document is made at the steps the flow declares for its kind (cases.procedure); after them
+    only as a 补正 with `correction_reason`, which the document, its ledger entry and the dossier
+    contents carry; after 结案 only by the agency head.
     """
     # Lock the case: two issues of the same document in parallel become versions 1 and 2,
     # never two versions 1 (the counter row lock orders the numbers themselves).
@@ -207,11 +207,12 @@ def document_issue(*, case: Case, kind: str, actor, extra: dict | None = None,
     if spec is None:
         raise ValidationFailed(f"未知的文书种类“{kind}”", field="kind", code="kind_unknown")
     _check_role(actor, spec)
+    permit = document_allowed(case, spec.code, actor, correction_reason)
     previous = _previous_version(case, spec, reissue_of)
     now = timezone.now()
     raw = {**(previous.extra if previous else {}), **{k: v for k, v in (extra or {}).items() if v not in (None, "")}}
     values = _clean_extra(spec, raw, now)
-    problem = kind_problem(case, spec, values)
+    problem = spec.requires(case, values) if spec.requires else None
     if problem:
         raise TransitionNotAllowed(problem, code="document_not_available")
     if previous is None and spec.subject and not reissue_of:
@@ -223,6 +224,8 @@ def document_issue(*, case: Case, kind: str, actor, extra: dict | None = None,
         version = 1
         subject_key = spec.subject(case, values) if spec.subject else ("" if spec.single else f"no:{number}")
     content = _content(case, spec, values, number, version, actor, timezone.localdate(now))
+    if permit.correction:
+        content["correction"] = {"reason": permit.reason[:500], "approved_by": permit.approved_by}
     content_sha256 = sha256_hex(canonical_bytes(content))
     docx_bytes = render.render_docx(content, content_sha256)
     pdf_bytes = render.render_pdf(content, content_sha256)
@@ -237,9 +240,10 @@ def document_issue(*, case: Case, kind: str, actor, extra: dict | None = None,
     entry = ledger_append(
         kind="document.issue", actor=actor, agency=case.agency, subjects=[document, *stored],
         files=[docx_file.sha256, pdf_file.sha256], content={"document": content_sha256},
-        data={"case": case.number, "kind": spec.code, "number": number, "version": version},
+        data={"case": case.number, "kind": spec.code, "number": number, "version": version,
+              **({"correction": content["correction"]} if permit.correction else {})},
         supersedes=previous.ledger_index if previous else None,
-        summary=f"制作{spec.name} {number}（第{version}版）{case.number}",
+        summary=f"{'补正' if permit.correction else '制作'}{spec.name} {number}（第{version}版）{case.number}",
     )
     # ledger_index is a back-reference outside the logged state (Recorded.ledger_state skips it).
     Document.objects.filter(pk=document.pk).update(ledger_index=entry.index)

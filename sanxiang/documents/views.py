@@ -64,7 +64,8 @@ def document_issue_view(request, pk):
             pk=int(request.POST["reissue_of"]), case=case).first()
     try:
         document = document_issue(case=case, kind=kind, actor=request.user,
-                                  extra=submitted_extra(kind, request.POST), reissue_of=reissue_of)
+                                  extra=submitted_extra(kind, request.POST), reissue_of=reissue_of,
+                                  correction_reason=request.POST.get("correction_reason", ""))
     except DomainError as exc:
         note_denial(request, exc)  # a refused role is audited even when answered by a redirect
         if _is_htmx(request):

@@ -59,6 +59,16 @@ def withheld_line(sha256: str) -> str:
     return f"受限材料（哈希 {sha256}）"
 
 
+def document_title(doc) -> str:
+    """The contents line of a document; a 补正 shows its reason (and who approved it after 结案)."""
+    title = f"{doc.title} {doc.number} 第{doc.version}版"
+    correction = (doc.content or {}).get("correction")
+    if correction:
+        approved = f"，经{correction['approved_by']}批准" if correction.get("approved_by") else ""
+        title += f"（补正：{correction['reason']}{approved}）"
+    return title
+
+
 def _document_files(case, user) -> list[DossierFile]:
     files = []
     for n, doc in enumerate(case_documents(case, user), start=1):
@@ -67,7 +77,7 @@ def _document_files(case, user) -> list[DossierFile]:
             stored = getattr(doc, ext, None)
             if stored is not None:
                 files.append(DossierFile(f"documents/{name}.{ext}", stored.sha256, stored.size,
-                                         stored.storage_name, "document", f"{doc.title} {doc.number}"))
+                                         stored.storage_name, "document", document_title(doc)))
     return files
 
 

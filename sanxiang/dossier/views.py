@@ -11,7 +11,7 @@ from django.shortcuts import render
 from sanxiang.cases.selectors import case_get
 from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.dossier.checklist import dossier_checklist
-from sanxiang.dossier.export import dossier_export
+from sanxiang.dossier.export import case_documents, document_title, dossier_export
 from sanxiang.dossier.selectors import party_records
 from sanxiang.records.models import RESTRICTED
 from sanxiang.records.selectors import evidence_withheld
@@ -35,7 +35,8 @@ def dossier_page(request, pk: int):
         raise Http404(exc.message) from exc
     context = {"case": case, "checklist": dossier_checklist(case),
                "restricted": case.evidence.filter(RESTRICTED).count(),
-               "withheld": evidence_withheld(request.user, case).count()}
+               "withheld": evidence_withheld(request.user, case).count(),
+               "contents": [document_title(d) for d in case_documents(case, request.user)]}
     if request.method == "POST":
         try:
             path = dossier_export(case=case, actor=request.user, reason=request.POST.get("reason", ""))

@@ -108,6 +108,8 @@ RULES: dict[str, KindRule] = {
     "video": _VIDEO,
     "audio": _AUDIO,
     "document": _DOCUMENT,
+    # The party's signed 放弃陈述申辩、听证权利 statement is documentary evidence: scanned like 书证.
+    "waiver": KindRule("放弃陈述申辩、听证权利声明", _DOCUMENT.extensions, _DOCUMENT.formats),
     "electronic": KindRule("电子数据", frozenset(), frozenset(), any_format=True),
     "other": KindRule("其他", frozenset(), frozenset(), any_format=True),
 }

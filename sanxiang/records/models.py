@@ -20,6 +20,8 @@ class EvidenceKind(models.TextChoices):
     AUDIO = "audio", "录音"
     DOCUMENT = "document", "书证/扫描件"
     ELECTRONIC = "electronic", "电子数据"
+    # The party's signed 放弃陈述申辩、听证权利 statement: lets the decision follow before the period ends.
+    WAIVER = "waiver", "放弃陈述申辩、听证权利声明（当事人签名）"
     OTHER = "other", "其他"
 
 

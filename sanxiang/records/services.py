@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.cases.engine import flow_spec
+from sanxiang.cases.procedure import check_separation
 from sanxiang.common.exceptions import DomainError, RoleNotAllowed, ValidationFailed
 from sanxiang.ledger import guomi
 from sanxiang.ledger.services import ledger_append
@@ -195,6 +196,9 @@ def evidence_meta(*, case, actor, kind: str, step: str | None = None, descriptio
     """
     if kind not in EvidenceKind.values:
         raise ValidationFailed("证据类型不在可选范围内", field="kind", code="evidence_kind")
+    # The flow's separation rules for the step come first, so the refusal names the rule
+    # (法制审核人员不得上传证据) rather than a generic "not assigned".
+    check_separation(case=case, actor=actor, step=step or case.state, doing="evidence", kind=kind)
     own = getattr(actor, "officer", None)
     if own is None or not case.officers.filter(pk=own.pk).exists():
         raise RoleNotAllowed("只有本案承办人员可以上传证据", code="not_assigned")

@@ -180,6 +180,14 @@ class Flow(Recorded):
             validate_definition(self.definition)
         except FlowDefinitionError as exc:
             raise ValidationError({"definition": str(exc)}) from exc
+        if isinstance(self.definition, dict) and self.code and self.definition.get("code") != self.code:
+            raise ValidationError({"definition": f"流程定义中的代码“{self.definition.get('code')}”与流程代码“{self.code}”不一致"})
+
+    def save(self, *args, **kwargs):
+        # The definition is the engine's program: a flow naming a rule, document kind, parameter or
+        # date the engine does not know is never stored, whichever path saves it.
+        self.clean()
+        super().save(*args, **kwargs)
 
 
 class EnforcementItem(Recorded):

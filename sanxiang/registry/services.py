@@ -18,13 +18,26 @@ FLOW_DIR = Path(__file__).resolve().parent.parent / "cases" / "flows"
 @transaction.atomic
 def defaults_install(*, actor="system") -> list[str]:
     """Install the shipped flows and default statutory figures that are not there yet."""
+    from sanxiang.cases.engine import FlowDefinitionError, validate_definition
+
     done = []
     for path in sorted(FLOW_DIR.glob("*.json")):
         definition = json.loads(path.read_text(encoding="utf-8"))
-        if not Flow.objects.filter(code=definition["code"]).exists():
+        existing = Flow.objects.filter(code=definition["code"]).first()
+        if existing is None:
             record_save(Flow(code=definition["code"], name=definition["name"], kind=definition["kind"],
                              definition=definition), actor=actor)
             done.append(f"流程 {definition['name']}")
+            continue
+        # A flow stored by an earlier release that names rules this engine no longer has cannot
+        # run at all: it is replaced by the shipped definition (logged). A flow that still parses
+        # is the administrator's and is kept as it is.
+        try:
+            validate_definition(existing.definition)
+        except FlowDefinitionError as exc:
+            existing.definition = definition
+            record_save(existing, actor=actor, summary=f"更新流程定义 {definition['name']}（原定义无法执行：{exc}）")
+            done.append(f"流程 {definition['name']}（已更新）")
     for key, (value, unit, label, source) in DEFAULTS.items():
         if not Parameter.objects.filter(agency__isnull=True, key=key).exists():
             record_save(Parameter(key=key, value=Decimal(value), unit=unit, label=label, source=source), actor=actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 def review_matches(case) -> list[str]:
     """The catalogue entries of the case's agency (or its parents) that the case falls under."""
     from sanxiang.cases.choices import PenaltyKind
+    from sanxiang.cases.engine import flow_spec
     from sanxiang.cases.facts import effective_fine, effective_kinds, party_is_citizen
     from sanxiang.reviews.models import CatalogueEntry, Criterion, PartyScope
 
@@ -31,7 +32,7 @@ def review_matches(case) -> list[str]:
             Criterion.HEARING_HELD: case.hearing_held_on is not None,
             Criterion.COMPLEX: case.flagged_complex,
             Criterion.MAJOR_PUBLIC_INTEREST: case.flagged_major_public_interest,
-            Criterion.ALL_GENERAL: case.flow.code == "penalty_general",
+            Criterion.ALL_GENERAL: flow_spec(case.flow).procedure == "general",
         }[entry.criterion]
         if hit:
             matched.append(str(entry))

@@ -51,7 +51,9 @@ def test_schema_is_served():
 @pytest.mark.django_db
 def test_case_through_the_api(world):
     alice, carol, erin = client_for(world.alice), client_for(world.carol), client_for(world.erin)
-    response = alice.post("/api/cases/", open_payload(world), format="json")
+    # Opened ten days ago, so that the notice served a week ago follows the filing.
+    response = alice.post("/api/cases/", open_payload(world, opened_on=(TODAY - dt.timedelta(days=10)).isoformat()),
+                          format="json")
     assert response.status_code == 201, response.content
     case = response.json()
     assert case["state"] == "filing" and case["state_name"] == "立案"

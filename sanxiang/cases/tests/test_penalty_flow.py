@@ -189,7 +189,8 @@ class TestGuards:
         assert err.value.code == "heavier_than_notified"
 
     def test_hearing_period_must_elapse(self, world):
-        case = walk(open_case(world), cast(world), fine=8000, until="decision", start=TODAY - dt.timedelta(days=2))
+        # Served four days ago: the 3-day 陈述申辩 period has run, the 5-day hearing-request period not.
+        case = walk(open_case(world), cast(world), fine=8000, until="decision", start=TODAY - dt.timedelta(days=4))
         with pytest.raises(Exception) as err:
             case_transition(case=case, action="decide", actor=world.erin, data={
                 "decided_on": TODAY.isoformat(), "penalty_kinds": ["fine"], "fine_amount": "8000", "reasons": "依据"})

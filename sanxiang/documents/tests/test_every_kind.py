@@ -24,7 +24,8 @@ ALL_GENERAL = [
     ("notice", "prior_notice"), ("notice", "hearing_right_notice"),
     ("hearing", "hearing_notification"),
     ("legal_review", "hearing_record"),
-    ("decision", "legal_review_opinion"), ("decision", "collective_discussion"),
+    # The 意见书 right after the review (before the discussion moves the case on), as the flow declares.
+    ("collective_discussion", "legal_review_opinion"), ("decision", "collective_discussion"),
     ("transferred", "crime_transfer"),
     ("service", "decision"), ("service", "service_receipt"),
     ("closing", "closing_approval"),

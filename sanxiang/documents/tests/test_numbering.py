@@ -54,13 +54,17 @@ def test_reissue_makes_version_two_with_the_same_number(world, cast, open_case):
     assert not first.is_current and second.is_current
     assert Document.objects.filter(number=first.number).count() == 2  # nothing overwritten or deleted
     # A record kind is reissued by naming the document it replaces; values not given are kept.
-    record = document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=EXTRA["inquiry_record"])
+    # (The case is past 调查取证, so a 询问笔录 now is a 补正 and says why.)
+    reason = "补记调查阶段遗漏的询问笔录"
+    record = document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=EXTRA["inquiry_record"],
+                            correction_reason=reason)
+    assert record.content["correction"]["reason"] == reason
     fixed = document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record,
-                           extra={"recorder": "艾丽"})
+                           extra={"recorder": "艾丽"}, correction_reason="补填记录人")
     assert (fixed.number, fixed.version) == (record.number, 2)
     assert fixed.extra["interviewee"] == "张三丰" and fixed.extra["recorder"] == "艾丽"
     with pytest.raises(Exception, match="已被第2版替代"):
-        document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record)
+        document_issue(case=case, kind="inquiry_record", actor=world.alice, reissue_of=record, correction_reason="再改")
 
 
 def _issue_in_threads(cases, actor, kind, count: int) -> tuple[list[Document], list[BaseException]]:
@@ -123,9 +127,11 @@ def threads_database(tmp_path):
 def test_concurrent_issues_get_distinct_gapless_numbers(world, cast, open_case, tmp_path):
     case = walk(open_case(), cast, until="notice")
     other = walk(open_case(party=citizen_party(77)), cast, until="investigation")
+    third = walk(open_case(party=citizen_party(78)), cast, until="investigation")
     with threads_database(tmp_path) as query:
-        # Two cases of one agency: the case locks do not serialise these, the counter row does.
-        docs, errors = _issue_in_threads([case, other], world.alice, "inquiry_record", 6)
+        # Two cases of one agency (both at 调查取证, where 询问笔录 are made): the case locks do not
+        # serialise these, the counter row does.
+        docs, errors = _issue_in_threads([third, other], world.alice, "inquiry_record", 6)
         assert not errors, errors
         expected = sorted(f"测城管罚询〔{YEAR}〕第{n}号" for n in range(1, 7))
         assert sorted(d.number for d in docs) == expected

@@ -71,13 +71,14 @@ def test_api_lists_kinds_issues_and_refuses_in_the_one_error_format(world, cast,
     api = APIClient()
     api.force_authenticate(world.alice)
     kinds = {k["kind"] for k in api.get(f"/api/cases/{case.pk}/document-kinds/").json()}
-    assert {"prior_notice", "inquiry_record"} <= kinds and "decision" not in kinds
+    # The step's own kinds; a 询问笔录 of the finished 调查取证 step would only be a 补正.
+    assert "prior_notice" in kinds and "decision" not in kinds and "inquiry_record" not in kinds
     created = api.post(f"/api/cases/{case.pk}/documents/", {"kind": "prior_notice", "extra": {}}, format="json")
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["version"] == 1 and body["number"].startswith("测城管罚告〔") and len(body["pdf_sha256"]) == 64
     refused = api.post(f"/api/cases/{case.pk}/documents/", {"kind": "decision"}, format="json")
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "document_not_available"
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "document_step_not_reached"
     listed = api.get(f"/api/cases/{case.pk}/documents/").json()
     assert [d["number"] for d in listed] == [body["number"]]
     file = api.get(f"/api/documents/{body['id']}/pdf/")
@@ -113,3 +114,22 @@ def test_download_asks_for_a_reason_where_the_agency_requires_one(world, cast, o
     assert asked.status_code == 428 and "调阅事由" in asked.content.decode()
     given = client.get(f"/staff/documents/{doc.pk}/pdf/", {"reason": "复核案卷"})
     assert given.status_code == 200 and b"".join(given.streaming_content).startswith(b"%PDF")
+
+
+def test_a_past_steps_document_is_offered_as_a_correction_and_needs_its_reason_beside_the_field(
+        world, cast, open_case):
+    case = walk(open_case(), cast, until="notice")
+    client = login(world.alice)
+    page = client.get(f"/staff/documents/cases/{case.pk}/").content.decode()
+    assert "补正询问笔录" in page and 'name="correction_reason"' in page
+    post = {"kind": "inquiry_record", **{f"inquiry_record-{k}": v for k, v in EXTRA["inquiry_record"].items()}}
+    response = client.post(f"/staff/documents/cases/{case.pk}/issue/", post, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 409 and not Document.objects.filter(case=case).exists()
+    reason_at = body.index('name="correction_reason"')
+    assert body.index('<p class="field-error">《询问笔录》应在“调查取证”环节制作') > reason_at
+    response = client.post(f"/staff/documents/cases/{case.pk}/issue/", {**post, "correction_reason": "补记询问笔录"})
+    assert response.status_code == 302
+    doc = Document.objects.get(case=case)
+    assert doc.content["correction"]["reason"] == "补记询问笔录"
+    assert "补记询问笔录" in client.get(f"/staff/documents/cases/{case.pk}/").content.decode()

@@ -226,7 +226,11 @@ def test_archive_is_refused_until_the_dossier_is_complete(world):
     assert err.value.code == "dossier_incomplete" and "立案审批表" in err.value.message
     from sanxiang.cases.walkthrough import issue_dossier_documents
 
-    issue_dossier_documents(case, Cast(world.alice, world.carol, world.dave, world.erin))
+    # Made after 结案 they are 补正: only with a reason, and made (approved) by the agency head.
+    cast = Cast(world.alice, world.carol, world.dave, world.erin)
+    assert issue_dossier_documents(case, cast) == []
+    issued = issue_dossier_documents(case, cast, correction_reason="归档前发现漏制作，予以补正")
+    assert issued and all(d.issued_by == world.erin and d.content["correction"]["approved_by"] for d in issued)
     assert missing(case) == []
     assert case_transition(case=case, action="archive", actor=world.alice,
                            data={"archive_note": "卷1"}).to_state == "archived"
