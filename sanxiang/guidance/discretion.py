@@ -161,3 +161,29 @@ def circumstance_options(case=None) -> list[tuple[str, str]]:
     for code, label in BenchmarkCircumstance.objects.values_list("code", "label").distinct():
         options.setdefault(code, label)
     return list(options.items())
+
+
+def case_discretion(case, *, codes: list[str] | None = None, base: Decimal | None = None) -> dict:
+    """What the case page, its live hint and the API show: the statutory range for this party,
+    the benchmark's suggestion (from the ticked circumstances, or those recorded) and what was
+    stored on the case (version, tier, whether the proposal is outside it)."""
+    from django.utils import timezone
+
+    from sanxiang.cases.facts import party_is_citizen
+    from sanxiang.registry.guards import case_base
+    from sanxiang.registry.ranges import range_summary
+
+    citizen = party_is_citizen(case)
+    base = base if base is not None else case_base(case)
+    recorded = list((case.data or {}).get("circumstances") or [])
+    suggestion = suggest(item=case.item, citizen=citizen, codes=recorded if codes is None else codes, base=base,
+                         on=case.decided_on or timezone.localdate())
+    return {
+        "statutory": range_summary(case.item, citizen=citizen, base=base),
+        "suggestion": suggestion.as_dict() if suggestion else None,
+        "recorded": {"benchmark_id": case.benchmark_id, "benchmark": case.benchmark.label if case.benchmark_id else None,
+                     "tier": case.benchmark_tier or None,
+                     "tier_label": Tier(case.benchmark_tier).label if case.benchmark_tier in Tier.values else None,
+                     "outside_benchmark": case.outside_benchmark,
+                     "reason": (case.data or {}).get("benchmark_reason") or ""},
+    }

@@ -1,7 +1,17 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from sanxiang.common.admin import RecordedAdmin
-from sanxiang.registry.models import Agency, AvRequirement, EnforcementItem, Flow, Officer, Parameter
+from sanxiang.registry.models import (
+    Agency,
+    AvRequirement,
+    EnforcementItem,
+    Flow,
+    LegalBasis,
+    Officer,
+    Parameter,
+)
 
 
 @admin.register(Agency)
@@ -17,11 +27,103 @@ class OfficerAdmin(RecordedAdmin):
     search_fields = ("name", "certificate_no")
 
 
+class CitationForm(forms.ModelForm):
+    """A citation picked, not typed: law from the law database, then its article, 款 and 项
+    (citation_picker.js fills the lists from /staff/registry/laws/<id>/outline.json; the
+    server checks the choice against the law text again here)."""
+
+    article_choice = forms.CharField(label="条", widget=forms.Select)
+    paragraph = forms.IntegerField(label="款", required=False, min_value=1, widget=forms.Select)
+    item_no = forms.IntegerField(label="项", required=False, min_value=1, widget=forms.Select)
+    penalty_kinds = forms.MultipleChoiceField(label="本条款设定的处罚种类", required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = LegalBasis
+        fields = ["role", "position", "law", "article_choice", "paragraph", "item_no", "penalty_kinds", "fine_basis",
+                  "citizen_min", "citizen_max", "org_min", "org_max", "multiple_min", "multiple_max", "base_label",
+                  "base_floor"]
+
+    def __init__(self, *args, **kwargs):
+        from sanxiang.cases.choices import PenaltyKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["penalty_kinds"].choices = PenaltyKind.choices
+        row = self.instance
+        articles: list = []
+        if row.law_id:
+            from sanxiang.guidance.services import law_outline
+
+            articles = law_outline(row.law)
+            self.initial["article_choice"] = f"{row.article}:{row.suffix}"
+        self.fields["article_choice"].widget.choices = [("", "请选择条文")] + [
+            (f"{a['number']}:{a['suffix']}", a["label"]) for a in articles]
+        counts = next((a["paragraphs"] for a in articles if (a["number"], a["suffix"]) == (row.article, row.suffix)), [])
+        self.fields["paragraph"].widget.choices = [("", "（整条）")] + [(i, f"第{i}款") for i in range(1, len(counts) + 1)]
+        items = counts[(row.paragraph or 1) - 1] if counts else 0
+        self.fields["item_no"].widget.choices = [("", "（不引至项）")] + [(i, f"第（{i}）项") for i in range(1, items + 1)]
+
+    def clean(self):
+        from sanxiang.common.exceptions import ValidationFailed
+        from sanxiang.guidance.services import provision_text
+
+        data = super().clean()
+        law, raw = data.get("law"), data.get("article_choice") or ""
+        self.instance.article = None  # the model check runs only on a citation this form accepted
+        try:
+            number, suffix = (int(part) for part in raw.split(":"))
+        except ValueError:
+            self.add_error("article_choice", "请选择条文")
+            return data
+        if law is None:
+            return data
+        try:
+            provision_text(law=law, article=number, suffix=suffix, paragraph=data.get("paragraph"),
+                           item=data.get("item_no"))
+        except ValidationFailed as exc:
+            field = {"article": "article_choice", "item": "item_no"}.get(exc.field, exc.field)
+            self.add_error(field, exc.message)
+            return data
+        self.instance.article, self.instance.suffix = number, suffix
+        return data
+
+
+class CitationInline(admin.StackedInline):
+    model = LegalBasis
+    form = CitationForm
+    extra = 0
+    fk_name = "item"
+
+    class Media:
+        js = ("registry/citation_picker.js",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Citations are part of the item; a removed one stays in the ledger (save_formset logs it).
+        return True
+
+
 @admin.register(EnforcementItem)
 class EnforcementItemAdmin(RecordedAdmin):
     list_display = ("code", "name", "agency", "kind", "flow", "is_active")
     list_filter = ("agency", "kind", "is_active")
     search_fields = ("code", "name")
+    inlines = [CitationInline]
+
+    @transaction.atomic
+    def save_formset(self, request, form, formset, change):
+        from sanxiang.ledger.services import ledger_append
+
+        rows = formset.save(commit=False)
+        for row in rows:
+            row.save()
+        removed = list(formset.deleted_objects)
+        for row in removed:
+            row.delete()
+        if rows or removed:
+            item = form.instance
+            ledger_append(kind="registry.item_citations", actor=request.user, agency=item.agency,
+                          subjects=[item, *rows], content={"removed": [str(r) for r in removed]},
+                          summary=f"登记法律依据：{item}（修改{len(rows)}项，删除{len(removed)}项）")
 
 
 @admin.register(Flow)

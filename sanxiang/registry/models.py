@@ -309,7 +309,7 @@ class LegalBasis(Recorded):
                 provision_text(law=self.law, article=self.article, suffix=self.suffix, paragraph=self.paragraph,
                                item=self.item_no)
             except ValidationFailed as exc:
-                errors[exc.field] = exc.message
+                errors[{"item": "item_no"}.get(exc.field, exc.field)] = exc.message
         bad = [k for k in self.penalty_kinds or [] if k not in PenaltyKind.values]
         if bad:
             errors["penalty_kinds"] = f"未知的处罚种类：{'、'.join(map(str, bad))}（行政处罚法第九条）"
