@@ -34,12 +34,15 @@ def benchmark_applied(ctx: Context) -> None:
     if suggestion is None:
         return
     kinds, fine, _ = _proposal(ctx)
-    reason = (ctx.values.get("benchmark_reason") or ctx.case.data.get("benchmark_reason") or "").strip()
+    # The decision's own reason, else the one stated with the proposal (still in case.data).
+    reason = (ctx.values.get("decision_benchmark_reason") or ctx.values.get("benchmark_reason")
+              or ctx.case.data.get("benchmark_reason") or "").strip()
     if not suggestion.contains(kinds, fine) and not reason:
         raise ValidationFailed(
             f"拟处罚超出裁量基准建议的阶次：{suggestion.text}。超出建议阶次的，须在“偏离裁量基准的理由”中说明理由，"
             f"并经法制审核（《行政处罚法》第三十四条：规范行使行政处罚裁量权）",
-            field="benchmark_reason", code="benchmark_reason_required", rule=RULE)
+            field="decision_benchmark_reason" if "penalty_kinds" in ctx.values else "benchmark_reason",
+            code="benchmark_reason_required", rule=RULE)
     if "penalty_kinds" in ctx.values and ctx.case.outside_benchmark:
         from sanxiang.reviews.selectors import latest_review
 
