@@ -85,6 +85,12 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
                 "major_public_interest"} <= criteria
         assert agency.items.filter(kind="penalty").count() >= 4
         assert agency.items.exclude(kind="penalty").exists()
+        for item in agency.items.filter(kind="penalty"):
+            # Every penalty item: a checked statutory range and a published benchmark (行政处罚法第三十四条).
+            assert item.citations.filter(role="penalty").exclude(fine_basis="none").exists(), item.code
+            assert item.benchmarks.exists(), item.code
+    decided = Case.objects.filter(flow__code="penalty_general", decision__isnull=False)
+    assert decided.exists() and not decided.filter(benchmark__isnull=True).exists()
     assert User.objects.get(username="sfj_supervisor").role == Role.SUPERVISOR
     assert User.objects.get(username="admin").is_superuser
 

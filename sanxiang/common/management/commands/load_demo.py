@@ -52,7 +52,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if laws_dir is None:
             reason = "按 --no-laws 要求" if no_laws else f"未找到法律法规文本目录 {demo.default_laws_dir()}"
-            self.stdout.write(f"{reason}，跳过导入法律法规（门户中将不显示条文原文）")
+            self.stdout.write(f"{reason}，跳过导入法律法规目录；事项引用的法律法规使用随程序附带的文本")
         report = demo.load(laws_dir=laws_dir, out=self.stdout.write)
         if laws_dir is not None:
             self.stdout.write(f"已载入法律法规 {len(report.laws)} 部（{laws_dir}）")
