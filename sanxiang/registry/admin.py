@@ -98,7 +98,7 @@ class CitationInline(admin.StackedInline):
         js = ("registry/citation_picker.js",)
 
     def has_delete_permission(self, request, obj=None):
-        # Citations are part of the item; a removed one stays in the ledger (save_formset logs it).
+        # "Delete" here retires the citation (save_formset); the row and its ledger entry stay.
         return True
 
 
@@ -112,18 +112,18 @@ class EnforcementItemAdmin(RecordedAdmin):
     @transaction.atomic
     def save_formset(self, request, form, formset, change):
         from sanxiang.ledger.services import ledger_append
+        from sanxiang.registry.services import citations_retire
 
         rows = formset.save(commit=False)
         for row in rows:
             row.save()
-        removed = list(formset.deleted_objects)
-        for row in removed:
-            row.delete()
+        # A citation taken off the item is retired, not deleted: the ledger keeps what it said.
+        removed = citations_retire(form.instance, rows=list(formset.deleted_objects))
         if rows or removed:
             item = form.instance
             ledger_append(kind="registry.item_citations", actor=request.user, agency=item.agency,
-                          subjects=[item, *rows], content={"removed": [str(r) for r in removed]},
-                          summary=f"登记法律依据：{item}（修改{len(rows)}项，删除{len(removed)}项）")
+                          subjects=[item, *rows, *removed],
+                          summary=f"登记法律依据：{item}（修改{len(rows)}项，撤下{len(removed)}项）")
 
 
 @admin.register(Flow)

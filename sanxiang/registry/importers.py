@@ -311,15 +311,14 @@ def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict, object], 
 
 def _save_citations(built: list) -> list:
     """Items carry their checked citations: replace each item's rows with them (logged with the import)."""
-    from sanxiang.registry.models import LegalBasis
-    from sanxiang.registry.services import citation_build
+    from sanxiang.registry.services import citation_build, citations_retire
 
     rows = []
     for instance in built:
         pending = getattr(instance, "_pending_citations", None)
         if pending is None:
             continue
-        LegalBasis.objects.filter(item=instance).delete()
+        rows.extend(citations_retire(instance))
         for position, citation in enumerate(pending):
             row = citation_build(item=instance, position=position, **citation)
             row.save()

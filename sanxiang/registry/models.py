@@ -194,6 +194,14 @@ class EnforcementItem(Recorded):
         return [c.as_ref() for c in self.citations.all() if c.role == CitationRole.PENALTY]
 
 
+class CurrentCitations(models.Manager):
+    """The citations in force. A replaced citation is retired, never deleted, so the ledger's
+    record of it still matches a row (`LegalBasis.objects` keeps every row)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_current=True)
+
+
 class LegalBasis(Recorded):
     """One citation of an enforcement item (law, 条, 款, 项), checked against the law database.
 
@@ -224,10 +232,16 @@ class LegalBasis(Recorded):
                                   help_text="如：违法所得、被骗取资金、所需处置费用")
     base_floor = models.DecimalField("计罚基数不足时按（元）", max_digits=14, decimal_places=2, null=True, blank=True,
                                      help_text="如“所需处置费用不足十万元的，按十万元计算”填100000")
+    is_current = models.BooleanField("现行", default=True)
+
+    objects = models.Manager()  # every row, retired ones too (the ledger verifies them all)
+    current = CurrentCitations()
 
     class Meta:
         verbose_name = verbose_name_plural = "法律依据与法定幅度"
         ordering = ["item", "role", "position", "pk"]
+        # item.citations, the admin inline and prefetches see the citations in force only.
+        default_manager_name = "current"
 
     def __str__(self) -> str:
         return self.citation_text

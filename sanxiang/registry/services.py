@@ -103,16 +103,25 @@ def citation_build(*, item, role: str, law, article: int, suffix: int = 0, parag
 def item_citations_set(*, item, citations: list[dict], actor) -> list:
     """Replace an item's citations with checked rows (the previous rows stay in the ledger)."""
     from sanxiang.ledger.services import ledger_append
-    from sanxiang.registry.models import LegalBasis
 
     rows = [citation_build(item=item, position=i, prefix=f"citations.{i}.", **c) for i, c in enumerate(citations)]
-    LegalBasis.objects.filter(item=item).delete()
+    retired = citations_retire(item)
     for row in rows:
         row.item = item
         row.save()
-    ledger_append(kind="registry.item_citations", actor=actor, agency=item.agency, subjects=[item, *rows],
+    ledger_append(kind="registry.item_citations", actor=actor, agency=item.agency, subjects=[item, *retired, *rows],
                   summary=f"登记法律依据：{item}（{len(rows)}项）")
     return rows
+
+
+def citations_retire(item, rows=None) -> list:
+    """Mark an item's citations (or `rows`) as no longer in force; the caller logs them."""
+    from sanxiang.registry.models import LegalBasis
+
+    ids = [r.pk for r in rows] if rows is not None else list(
+        LegalBasis.current.filter(item=item).values_list("pk", flat=True))
+    LegalBasis.objects.filter(pk__in=ids).update(is_current=False)
+    return list(LegalBasis.objects.filter(pk__in=ids))
 
 
 def citations_from_text(text: str, role: str) -> list[dict]:

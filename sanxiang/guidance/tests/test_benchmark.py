@@ -164,3 +164,34 @@ class TestOnTheCase:
         body = client.get(reverse("portal:item", args=[item.pk])).content.decode()
         assert "行政处罚裁量基准" in body and "现行" in body and "从轻处罚" in body
         assert "首违不罚" in body and "行政处罚法第三十三条第一款" in body
+
+
+@pytest.mark.django_db
+def test_admin_shows_a_published_version_read_only_and_refuses_an_earlier_new_one(world, item):
+    from django.test import Client
+
+    from sanxiang.testing import UserFactory
+
+    admin = UserFactory(username="root", role="admin", agency=None, is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    first = benchmark_in_force(item, TODAY)
+    page = client.get(reverse("admin:guidance_benchmark_change", args=[first.pk])).content.decode()
+    assert 'name="_save"' not in page  # a published version is only read
+    data = {"item": item.pk, "effective_from": first.effective_from.isoformat(), "title": "新基准", "document_no": "",
+            "note": ""}
+    for prefix in ("tiers", "circumstances"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+                     f"{prefix}-MAX_NUM_FORMS": "1000"})
+    response = client.post(reverse("admin:guidance_benchmark_add"), data)
+    assert response.status_code == 200 and "新版本的施行日期须晚于现行第1版" in response.content.decode()
+    data["effective_from"] = (TODAY + dt.timedelta(days=10)).isoformat()
+    data.update({"tiers-TOTAL_FORMS": "1", "tiers-0-tier": "general", "tiers-0-description": "一般",
+                 "tiers-0-org_min": "200000", "tiers-0-org_max": "600000"})
+    response = client.post(reverse("admin:guidance_benchmark_add"), data)
+    assert response.status_code == 302
+    second = Benchmark.objects.get(item=item, version=2)
+    assert second.agency == item.agency and second.tiers.get().org_max == 600000
+    from sanxiang.ledger.verification import verify_all
+
+    assert verify_all().ok

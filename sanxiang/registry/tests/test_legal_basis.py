@@ -64,6 +64,16 @@ class TestCitationsAreChecked:
                  "fine_basis": "fixed", "citizen_min": 500, "citizen_max": 100}])
         assert err.value.field == "citations.0.citizen_min"
 
+    def test_replaced_citations_are_retired_not_deleted_and_the_ledger_still_verifies(self, world):
+        from sanxiang.ledger.verification import verify_all
+
+        old = list(world.item.citations.all())
+        item_citations_set(item=world.item, actor="test", citations=[
+            {"role": "violation", "law": "城市市容和环境卫生管理条例", "article": 17, "paragraph": 2}])
+        assert [c.citation_text for c in world.item.citations.all()] == ["《城市市容和环境卫生管理条例》第十七条第二款"]
+        assert LegalBasis.objects.filter(pk__in=[c.pk for c in old], is_current=False).count() == 2
+        assert verify_all().ok
+
     def test_a_paragraph_citation_is_exactly_that_paragraph(self, world):
         item = construction_waste_item(world.agency)
         second = item.citations.get(article=111, paragraph=2)
@@ -124,8 +134,10 @@ class TestImport:
 
 @pytest.mark.django_db
 class TestAdminPickers:
-    def test_outline_endpoint_and_item_admin_with_citation_inline(self, world, django_user_model):
-        admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-12345", role="admin")
+    def test_outline_endpoint_and_item_admin_with_citation_inline(self, world):
+        from sanxiang.testing import UserFactory
+
+        admin = UserFactory(username="root", role="admin", agency=None, is_superuser=True, is_staff=True)
         client = Client()
         client.force_login(admin)
         law = Law.objects.get(short_title="城市市容和环境卫生管理条例")
@@ -154,3 +166,6 @@ class TestAdminPickers:
         response = post("36:0", item_no="2")
         assert response.status_code == 302
         assert world.item.citations.filter(article=36, item_no=2).exists()
+        from sanxiang.ledger.verification import verify_all
+
+        assert verify_all().ok
