@@ -123,3 +123,33 @@ class TestLaterSteps:
                 "facts": "x", "decided_on": OPENED.isoformat(), "penalty_kinds": ["fine"], "fine_amount": "2000",
                 "reasons": "依据……", "statement": "无"})
         assert err.value.code == "fine_outside_statutory_range" and err.value.field == "fine_amount"
+
+
+@pytest.mark.django_db
+def test_decision_below_the_minimum_is_refused(world):
+    from sanxiang.cases.walkthrough import walk
+    from sanxiang.testing import OfficerFactory
+
+    host = OfficerFactory(agency=world.agency, name="韩主持")
+    item = construction_waste_item(world.agency)
+    case = case_open(actor=world.alice, item=item, party=org_party(), officers=[world.alice_officer, world.bob_officer],
+                     title="擅自倾倒建筑垃圾", opened_on=OPENED)
+    case = walk(case, Cast(world.alice, world.carol, world.dave, world.erin, hearing_host_officer_id=host.pk),
+                fine=150000, until="decision", start=timezone.localdate() - dt.timedelta(days=20))
+    assert case.state == "decision"
+    with pytest.raises(ValidationFailed) as err:
+        case_transition(case=case, action="decide", actor=world.erin, data={
+            "decided_on": timezone.localdate().isoformat(), "penalty_kinds": ["fine"], "fine_amount": "50000",
+            "reasons": "依据……"})
+    assert err.value.code == "fine_outside_statutory_range" and err.value.field == "fine_amount"
+    assert Case.objects.get(pk=case.pk).state == "decision"
+
+
+def test_documents_cite_down_to_the_paragraph_and_item_once():
+    from sanxiang.documents.builders import basis_text
+
+    refs = [{"law": "固体废物污染环境防治法", "article": 111, "paragraph": 1, "item": 4},
+            {"law": "固体废物污染环境防治法", "article": 111, "paragraph": 2},
+            {"law": "固体废物污染环境防治法", "article": 111, "paragraph": 2}]
+    assert basis_text(refs) == ("《固体废物污染环境防治法》第一百一十一条第一款第（四）项、"
+                                "《固体废物污染环境防治法》第一百一十一条第二款")
