@@ -88,10 +88,29 @@ class CitationForm(forms.ModelForm):
         return data
 
 
+class CitationFormSet(forms.BaseInlineFormSet):
+    """An item cites at least one 违法依据, and a penalty item at least one 处罚依据."""
+
+    def clean(self):
+        from sanxiang.registry.services import check_citation_roles
+
+        super().clean()
+        forms_ = [f for f in self.forms if getattr(f, "cleaned_data", None)]
+        roles = [f.cleaned_data.get("role") for f in forms_ if not f.cleaned_data.get("DELETE")]
+        in_form = {f.instance.pk for f in forms_ if f.instance.pk}
+        if self.instance is not None and self.instance.pk:  # rows in force the form did not show
+            roles += [r.role for r in LegalBasis.current.filter(item=self.instance).exclude(pk__in=in_form)]
+        kind = self.instance.kind if self.instance is not None else ""
+        message = check_citation_roles(kind, roles)
+        if message:
+            raise forms.ValidationError(message)
+
+
 class CitationInline(admin.StackedInline):
     model = LegalBasis
     form = CitationForm
-    extra = 0
+    formset = CitationFormSet
+    extra = 1
     fk_name = "item"
 
     class Media:

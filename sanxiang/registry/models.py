@@ -239,7 +239,7 @@ class LegalBasis(Recorded):
 
     class Meta:
         verbose_name = verbose_name_plural = "法律依据与法定幅度"
-        ordering = ["item", "role", "position", "pk"]
+        ordering = ["item", "position", "pk"]
         # item.citations, the admin inline and prefetches see the citations in force only.
         default_manager_name = "current"
 

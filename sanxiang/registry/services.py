@@ -105,6 +105,11 @@ def item_citations_set(*, item, citations: list[dict], actor) -> list:
     from sanxiang.ledger.services import ledger_append
 
     rows = [citation_build(item=item, position=i, prefix=f"citations.{i}.", **c) for i, c in enumerate(citations)]
+    message = check_citation_roles(item.kind, [r.role for r in rows])
+    if message:
+        from sanxiang.common.exceptions import ValidationFailed
+
+        raise ValidationFailed(message, field="citations", code="citations_incomplete")
     retired = citations_retire(item)
     for row in rows:
         row.item = item
@@ -112,6 +117,17 @@ def item_citations_set(*, item, citations: list[dict], actor) -> list:
     ledger_append(kind="registry.item_citations", actor=actor, agency=item.agency, subjects=[item, *retired, *rows],
                   summary=f"登记法律依据：{item}（{len(rows)}项）")
     return rows
+
+
+def check_citation_roles(kind: str, roles: list[str]) -> str:
+    """Why a set of citations is incomplete for an item of `kind` ("" when it is complete)."""
+    from sanxiang.registry.choices import ActionKind, CitationRole
+
+    if CitationRole.VIOLATION not in roles:
+        return "执法事项须至少登记一项设定依据（违法依据），且须为法律法规库中已有的条文"
+    if kind == ActionKind.PENALTY and CitationRole.PENALTY not in roles:
+        return "行政处罚事项须至少登记一项处罚依据（行政处罚法第四条：处罚依据须为法律、法规、规章的规定）"
+    return ""
 
 
 def citations_retire(item, rows=None) -> list:

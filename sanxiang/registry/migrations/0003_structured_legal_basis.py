@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '法律依据与法定幅度',
                 'verbose_name_plural': '法律依据与法定幅度',
-                'ordering': ['item', 'role', 'position', 'pk'],
+                'ordering': ['item', 'position', 'pk'],
             },
         ),
         migrations.RunPython(copy_json_citations, migrations.RunPython.noop),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         # Replaced citations are retired (is_current=False), never deleted: the ledger verifies every row.
         migrations.AlterModelOptions(
             name='legalbasis',
-            options={'default_manager_name': 'current', 'ordering': ['item', 'role', 'position', 'pk'], 'verbose_name': '法律依据与法定幅度', 'verbose_name_plural': '法律依据与法定幅度'},
+            options={'default_manager_name': 'current', 'ordering': ['item', 'position', 'pk'], 'verbose_name': '法律依据与法定幅度', 'verbose_name_plural': '法律依据与法定幅度'},
         ),
         migrations.AlterModelManagers(
             name='legalbasis',

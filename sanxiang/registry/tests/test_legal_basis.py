@@ -68,9 +68,15 @@ class TestCitationsAreChecked:
         from sanxiang.ledger.verification import verify_all
 
         old = list(world.item.citations.all())
+        with pytest.raises(ValidationFailed) as err:
+            item_citations_set(item=world.item, actor="test", citations=[
+                {"role": "violation", "law": "城市市容和环境卫生管理条例", "article": 17, "paragraph": 2}])
+        assert err.value.code == "citations_incomplete" and "处罚依据" in err.value.message
         item_citations_set(item=world.item, actor="test", citations=[
-            {"role": "violation", "law": "城市市容和环境卫生管理条例", "article": 17, "paragraph": 2}])
-        assert [c.citation_text for c in world.item.citations.all()] == ["《城市市容和环境卫生管理条例》第十七条第二款"]
+            {"role": "violation", "law": "城市市容和环境卫生管理条例", "article": 17, "paragraph": 2},
+            {"role": "penalty", "law": "城市市容和环境卫生管理条例", "article": 34, "item_no": 2}])
+        assert [c.citation_text for c in world.item.citations.all()] == [
+            "《城市市容和环境卫生管理条例》第十七条第二款", "《城市市容和环境卫生管理条例》第三十四条第（二）项"]
         assert LegalBasis.objects.filter(pk__in=[c.pk for c in old], is_current=False).count() == 2
         assert verify_all().ok
 
