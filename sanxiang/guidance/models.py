@@ -106,6 +106,31 @@ class BenchmarkTier(Recorded):
     def __str__(self) -> str:
         return self.get_tier_display()
 
+    @staticmethod
+    def _span(low, high, unit: str = "") -> str:
+        from sanxiang.registry.models import yuan
+
+        def show(v):
+            return f"{v.normalize():f}{unit}" if unit else yuan(v)
+
+        if low is None and high is None:
+            return "—"
+        if low and high is not None:
+            return f"{show(low)}至{show(high)}"
+        return f"{show(high)}以下" if high is not None else f"{show(low)}以上"
+
+    @property
+    def citizen_text(self) -> str:
+        return self._span(self.citizen_min, self.citizen_max)
+
+    @property
+    def org_text(self) -> str:
+        return self._span(self.org_min, self.org_max)
+
+    @property
+    def multiple_text(self) -> str:
+        return self._span(self.multiple_min, self.multiple_max, "倍")
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

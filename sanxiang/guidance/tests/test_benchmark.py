@@ -164,6 +164,7 @@ class TestOnTheCase:
         body = client.get(reverse("portal:item", args=[item.pk])).content.decode()
         assert "行政处罚裁量基准" in body and "现行" in body and "从轻处罚" in body
         assert "首违不罚" in body and "行政处罚法第三十三条第一款" in body
+        assert "100,000元至370,000元" in body and "100,000元以下" in body  # 从轻; 减轻 below the minimum
 
 
 @pytest.mark.django_db
