@@ -127,6 +127,42 @@ class EnforcementItemAdmin(RecordedAdmin):
     list_filter = ("agency", "kind", "is_active")
     search_fields = ("code", "name")
     inlines = [CitationInline]
+    actions = ["publish_standard_benchmark"]
+
+    @admin.action(description="按法定幅度公布标准裁量基准（新版本，次日施行）")
+    def publish_standard_benchmark(self, request, queryset):
+        """A new benchmark version per selected penalty item, split from its statutory range; the
+        administrator refines it by publishing another version. Items without a range are named."""
+        import datetime as dt
+
+        from django.contrib import messages
+        from django.utils import timezone
+
+        from sanxiang.common.exceptions import DomainError
+        from sanxiang.guidance.models import Benchmark
+        from sanxiang.guidance.services import benchmark_publish, standard_circumstances, standard_tiers
+
+        done, skipped = [], []
+        for item in queryset:
+            tiers = standard_tiers(item) if item.kind == "penalty" else []
+            if not tiers:
+                skipped.append(item.code)
+                continue
+            latest = Benchmark.objects.filter(item=item).order_by("-version").first()
+            start = timezone.localdate() + dt.timedelta(days=1)
+            if latest is not None and latest.effective_from >= start:
+                start = latest.effective_from + dt.timedelta(days=1)
+            try:
+                benchmark_publish(item=item, effective_from=start, title=f"{item.agency.name}行政处罚裁量基准",
+                                  tiers=tiers, circumstances=standard_circumstances(), actor=request.user)
+            except DomainError as exc:
+                skipped.append(f"{item.code}（{exc.message}）")
+                continue
+            done.append(item.code)
+        if done:
+            self.message_user(request, f"已公布裁量基准：{'、'.join(done)}", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"未设定法定罚款幅度，未生成：{'、'.join(skipped)}", messages.WARNING)
 
     @transaction.atomic
     def save_formset(self, request, form, formset, change):

@@ -175,3 +175,20 @@ class TestAdminPickers:
         from sanxiang.ledger.verification import verify_all
 
         assert verify_all().ok
+
+
+@pytest.mark.django_db
+def test_admin_action_publishes_a_standard_benchmark_from_the_range(world):
+    from sanxiang.guidance.models import Benchmark
+    from sanxiang.testing import UserFactory
+
+    item = construction_waste_item(world.agency)
+    admin = UserFactory(username="root", role="admin", agency=None, is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(reverse("admin:registry_enforcementitem_changelist"), {
+        "action": "publish_standard_benchmark", "_selected_action": [item.pk, world.item.pk]}, follow=True)
+    body = response.content.decode()
+    assert "已公布裁量基准：P002" in body and "未生成：P001" in body
+    benchmark = Benchmark.objects.get(item=item)
+    assert benchmark.version == 1 and benchmark.tiers.count() == 5 and benchmark.circumstances.count() == 10
