@@ -55,6 +55,18 @@ class ItemOutput(serializers.Serializer):
     legal_basis = serializers.JSONField()
     penalty_basis = serializers.JSONField()
     citations = CitationOutput(many=True, source="citations.all")
+    benchmarks = serializers.SerializerMethodField()
+
+    def get_benchmarks(self, item) -> list[dict]:
+        """Every published 裁量基准 version of the item (行政处罚法第三十四条), newest first."""
+        return [{
+            "version": b.version, "effective_from": b.effective_from.isoformat(), "title": b.label,
+            "tiers": [{"tier": t.tier, "label": t.get_tier_display(), "description": t.description,
+                       "penalty_kinds": t.penalty_kinds, "citizen": t.citizen_text, "organisation": t.org_text,
+                       "multiple": t.multiple_text} for t in b.tiers.all()],
+            "circumstances": [{"code": c.code, "label": c.label, "tier": c.tier, "rule": c.rule}
+                              for c in b.circumstances.all()],
+        } for b in item.benchmarks.order_by("-version").prefetch_related("tiers", "circumstances")]
     flow = serializers.CharField(source="flow.code")
 
 

@@ -165,6 +165,9 @@ class TestOnTheCase:
         assert "行政处罚裁量基准" in body and "现行" in body and "从轻处罚" in body
         assert "首违不罚" in body and "行政处罚法第三十三条第一款" in body
         assert "100,000元至370,000元" in body and "100,000元以下" in body  # 从轻; 减轻 below the minimum
+        row = next(r for r in client.get("/api/public/items/").json() if r["code"] == item.code)
+        lenient = next(t for t in row["benchmarks"][0]["tiers"] if t["tier"] == "lenient")
+        assert lenient["organisation"] == "100,000元至370,000元" and row["benchmarks"][0]["version"] == 1
 
 
 @pytest.mark.django_db

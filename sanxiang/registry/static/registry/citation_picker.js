@@ -35,7 +35,8 @@
     const article = row.querySelector("select[name$='-article_choice']");
     const paragraph = row.querySelector("select[name$='-paragraph']");
     const item = row.querySelector("select[name$='-item_no']");
-    if (!law || !article || row.dataset.pickerBound) return;
+    // The formset's hidden template row is cloned for "add another": bind the clones, not it.
+    if (!law || !article || row.dataset.pickerBound || row.classList.contains("empty-form")) return;
     row.dataset.pickerBound = "1";
     let articles = [];
 
@@ -61,6 +62,7 @@
     }
 
     law.addEventListener("change", load);
+    if (law.value) load();  // rows already saved: know their articles so the 款/项 lists follow
     article.addEventListener("change", paragraphs);
     paragraph.addEventListener("change", () => {
       const chosen = articles.find((a) => `${a.number}:${a.suffix}` === article.value);
