@@ -153,3 +153,37 @@ def test_documents_cite_down_to_the_paragraph_and_item_once():
             {"law": "固体废物污染环境防治法", "article": 111, "paragraph": 2}]
     assert basis_text(refs) == ("《固体废物污染环境防治法》第一百一十一条第一款第（四）项、"
                                 "《固体废物污染环境防治法》第一百一十一条第二款")
+
+
+@pytest.mark.django_db
+def test_api_walks_the_range_and_benchmark_refusals_and_leaves_the_case_unchanged(world):
+    """Each refusal of this part through the API: code, message naming the rule, field; nothing saved."""
+    from rest_framework.test import APIClient
+
+    from sanxiang.testing import standard_benchmark
+
+    item = construction_waste_item(world.agency)
+    standard_benchmark(item)
+    case = investigating(world, item, org_party())
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    url = f"/api/cases/{case.pk}/actions/submit_investigation/"
+    base = {"facts": "倾倒建筑垃圾。", "investigation_report": "调查终结。", "proposed_penalty_kinds": ["fine"]}
+    refusals = [
+        ({"proposed_fine": ""}, "fine_required", "proposed_fine", "第五十九条"),
+        ({"proposed_fine": "5000"}, "fine_outside_statutory_range", "proposed_fine", "100,000元以上1,000,000元以下"),
+        ({"proposed_fine": "200000", "proposed_penalty_kinds": ["fine", "close"]}, "penalty_kind_not_allowed",
+         "proposed_penalty_kinds", "责令关闭"),
+        ({"proposed_fine": "150000"}, "benchmark_reason_required", "benchmark_reason", "第三十四条"),
+    ]
+    for extra, code, field, words in refusals:
+        response = api.post(url, {**base, **extra}, format="json")
+        assert response.status_code == 400, response.content
+        error = response.json()["error"]
+        assert (error["code"], error["field"]) == (code, field) and words in error["message"], error
+        fresh = Case.objects.get(pk=case.pk)
+        assert fresh.state == "investigation" and fresh.proposed_fine is None and fresh.benchmark_id is None
+    response = api.post(url, {**base, "proposed_fine": "150000", "circumstances": ["eliminated_harm"]}, format="json")
+    assert response.status_code in (200, 201), response.content
+    detail = api.get(f"/api/cases/{case.pk}/").json()["discretion"]
+    assert detail["recorded"]["tier"] == "lenient" and detail["recorded"]["outside_benchmark"] is False
