@@ -59,8 +59,17 @@ GENERAL_STATES = ["filing", "investigation", "examination", "notice", "hearing",
 
 
 def default_laws_dir() -> Path:
-    """../shared/laws next to the project (the law texts the enforcement items cite)."""
-    return Path(settings.BASE_DIR).parent / "shared" / "laws"
+    """SANXIANG_LAWS_DIR, or ../shared/laws next to the project (the law texts the items cite)."""
+    import os
+
+    return Path(os.environ.get("SANXIANG_LAWS_DIR") or Path(settings.BASE_DIR).parent / "shared" / "laws")
+
+
+def laws_present() -> bool:
+    """Whether the law database already holds texts (imported earlier with import_laws)."""
+    from sanxiang.guidance.models import Law
+
+    return Law.objects.exists()
 
 
 def demo_present() -> bool:
@@ -123,17 +132,33 @@ LAW = {
     "kj": "《中华人民共和国会计法》",
     "cz": "《财政违法行为处罚处分条例》",
     "cf": "《中华人民共和国行政处罚法》",
+    "ly": "《洛阳市城市市容和环境卫生管理条例》",
 }
+
+
+def fixed(*, citizen: tuple[int, int] | None = None, org: tuple[int, int] | None = None) -> dict:
+    """A fixed fine range (罚款幅度) per party type; 0 as the minimum means “X元以下”."""
+    out: dict = {"fine_basis": "fixed"}
+    if citizen:
+        out["citizen_min"], out["citizen_max"] = (citizen[0] or None), citizen[1]
+    if org:
+        out["org_min"], out["org_max"] = (org[0] or None), org[1]
+    return out
 
 
 @dataclass
 class ItemSpec:
+    """An item and its citations; `kinds` and `fine` are what the last 处罚依据 cited allows
+    (registry.LegalBasis fields, read from the article texts in laws/)."""
+
     code: str
     name: str
     kind: str
     basis: list[str]
     penalty: list[str] = field(default_factory=list)
     description: str = ""
+    kinds: tuple[str, ...] = ()
+    fine: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -157,6 +182,7 @@ class CaseSpec:
     publish: bool = True
     procedure: str = "general"
     officers: tuple[int, int] = (0, 1)
+    gains: int | None = None  # 违法所得 (or the base the provision multiplies) recorded at 调查取证
 
 
 @dataclass
@@ -252,7 +278,7 @@ URBAN_FACTS = {
 
 
 def _urban() -> AgencySpec:
-    cr, gf, dq = LAW["cr"], LAW["gf"], LAW["dq"]
+    cr, gf, dq, ly = LAW["cr"], LAW["gf"], LAW["dq"], LAW["ly"]
     f = URBAN_FACTS
     return AgencySpec(
         code=MARKER_CODE, prefix="cg", name="河洛市城市管理综合行政执法局", short_name="市城管执法局",
@@ -268,19 +294,29 @@ def _urban() -> AgencySpec:
         items=[
             ItemSpec("CG-CF-001", "随意倾倒、抛撒、堆放生活垃圾", "penalty",
                      [f"{gf}第四十九条第二款"], [f"{gf}第一百一十一条第一款第（一）项、第二款"],
-                     "罚款幅度：单位五万元以上五十万元以下；个人一百元以上五百元以下。"),
+                     "罚款幅度：单位五万元以上五十万元以下；个人一百元以上五百元以下。",
+                     kinds=("fine", "confiscate_gains"), fine=fixed(citizen=(100, 500), org=(50_000, 500_000))),
             ItemSpec("CG-CF-002", "工程施工单位擅自倾倒、抛撒或者堆放建筑垃圾", "penalty",
                      [f"{gf}第六十三条第三款"], [f"{gf}第一百一十一条第一款第（四）项、第二款"],
-                     "罚款幅度：十万元以上一百万元以下。"),
+                     "罚款幅度：十万元以上一百万元以下（对单位；第（四）项不适用于个人）。",
+                     kinds=("fine", "confiscate_gains"), fine=fixed(org=(100_000, 1_000_000))),
             ItemSpec("CG-CF-003", "未经批准擅自在街道两侧和公共场地堆放物料、搭建设施", "penalty",
-                     [f"{cr}第十四条"], [f"{cr}第三十六条第（二）项"]),
+                     [f"{cr}第十四条", f"{ly}第十七条第一款"], [f"{cr}第三十六条第（二）项", f"{ly}第四十一条第（二）项"],
+                     "《城市市容和环境卫生管理条例》第三十六条“可处以罚款”，数额依地方性法规（参照洛阳市条例第四十一条）。",
+                     kinds=("fine",), fine=fixed(citizen=(1000, 5000), org=(1000, 5000))),
             ItemSpec("CG-CF-004", "在城市建筑物、设施以及树木上涂写、刻画或者未经批准张挂、张贴宣传品", "penalty",
-                     [f"{cr}第十七条"], [f"{cr}第三十四条第（二）项"]),
+                     [f"{cr}第十七条", f"{ly}第二十二条第一款"], [f"{cr}第三十四条第（二）项", f"{ly}第四十一条第（六）项"],
+                     "每处处以一百元以上五百元以下罚款（参照洛阳市条例第四十一条第（六）项）。",
+                     kinds=("warning", "fine"), fine=fixed(citizen=(100, 500), org=(100, 500))),
             ItemSpec("CG-CF-005", "运输液体、散装货物不作密封、包扎、覆盖，造成泄漏、遗撒", "penalty",
-                     [f"{cr}第十五条"], [f"{cr}第三十四条第（六）项"]),
+                     [f"{cr}第十五条", f"{dq}第七十条第一款"], [f"{cr}第三十四条第（六）项", f"{dq}第一百一十六条"],
+                     "运输散装、流体物料未采取密闭措施的，处二千元以上二万元以下罚款。",
+                     kinds=("warning", "fine"), fine=fixed(citizen=(2000, 20_000), org=(2000, 20_000))),
             ItemSpec("CG-CF-006", "在禁止的区域内露天烧烤食品或者为露天烧烤食品提供场地", "penalty",
                      [f"{dq}第八十一条第三款"], [f"{dq}第一百一十八条第三款"],
-                     "经河洛市人民政府确定，由城市管理综合行政执法部门实施。没收烧烤工具和违法所得，并处五百元以上二万元以下罚款。"),
+                     "经河洛市人民政府确定，由城市管理综合行政执法部门实施。没收烧烤工具和违法所得，并处五百元以上二万元以下罚款。",
+                     kinds=("confiscate_property", "confiscate_gains", "fine"),
+                     fine=fixed(citizen=(500, 20_000), org=(500, 20_000))),
             ItemSpec("CG-XK-001", "设置大型户外广告审批", "licensing", [f"{cr}第十一条第二款"]),
             ItemSpec("CG-XK-002", "临时在街道两侧和公共场地堆放物料、搭建非永久性设施审批", "licensing",
                      [f"{cr}第十四条"]),
@@ -371,17 +407,23 @@ def _emergency() -> AgencySpec:
                       "aux": "唐小兵", "head": "冯建军", "reviewer": "韩梅", "director": "徐志远"}),
         items=[
             ItemSpec("YJ-CF-001", "未按照规定对从业人员进行安全生产教育和培训", "penalty",
-                     [f"{aq}第二十八条第一款"], [f"{aq}第九十七条第（三）项"]),
+                     [f"{aq}第二十八条第一款"], [f"{aq}第九十七条第（三）项"],
+                     kinds=("fine", "suspend_business"), fine=fixed(org=(0, 100_000))),
             ItemSpec("YJ-CF-002", "未将事故隐患排查治理情况如实记录或者未向从业人员通报", "penalty",
-                     [f"{aq}第四十一条第二款"], [f"{aq}第九十七条第（五）项"]),
+                     [f"{aq}第四十一条第二款"], [f"{aq}第九十七条第（五）项"],
+                     kinds=("fine", "suspend_business"), fine=fixed(org=(0, 100_000))),
             ItemSpec("YJ-CF-003", "未对安全设备进行经常性维护、保养和定期检测", "penalty",
-                     [f"{aq}第三十六条第二款"], [f"{aq}第九十九条第（三）项"]),
+                     [f"{aq}第三十六条第二款"], [f"{aq}第九十九条第（三）项"],
+                     kinds=("fine", "suspend_business"), fine=fixed(org=(0, 50_000))),
             ItemSpec("YJ-CF-004", "餐饮等行业的生产经营单位使用燃气未安装可燃气体报警装置", "penalty",
-                     [f"{aq}第三十六条第四款"], [f"{aq}第九十九条第（八）项"]),
+                     [f"{aq}第三十六条第四款"], [f"{aq}第九十九条第（八）项"],
+                     kinds=("fine", "suspend_business"), fine=fixed(org=(0, 50_000))),
             ItemSpec("YJ-CF-005", "生产经营单位未采取措施消除事故隐患", "penalty",
-                     [f"{aq}第四十一条第二款"], [f"{aq}第一百零二条"]),
+                     [f"{aq}第四十一条第二款"], [f"{aq}第一百零二条"],
+                     kinds=("fine", "suspend_business"), fine=fixed(org=(0, 50_000))),
             ItemSpec("YJ-CF-006", "生产经营单位的主要负责人未履行安全生产管理职责", "penalty",
-                     [f"{aq}第二十一条"], [f"{aq}第九十四条第一款"], "罚款幅度：二万元以上五万元以下。"),
+                     [f"{aq}第二十一条"], [f"{aq}第九十四条第一款"], "罚款幅度：二万元以上五万元以下。",
+                     kinds=("fine",), fine=fixed(citizen=(20_000, 50_000))),
             ItemSpec("YJ-JC-001", "安全生产监督检查", "inspection", [f"{aq}第六十二条第二款", f"{aq}第六十五条第一款"]),
         ],
         cases=[
@@ -426,16 +468,24 @@ def _environment() -> AgencySpec:
                       "aux": "董小军", "head": "彭涛", "reviewer": "萧雨", "director": "蒋宏伟"}),
         items=[
             ItemSpec("HB-CF-001", "超过大气污染物排放标准排放大气污染物", "penalty",
-                     [f"{dq}第十八条"], [f"{dq}第九十九条第（二）项"], "罚款幅度：十万元以上一百万元以下。"),
+                     [f"{dq}第十八条"], [f"{dq}第九十九条第（二）项"], "罚款幅度：十万元以上一百万元以下。",
+                     kinds=("fine", "suspend_business", "close"), fine=fixed(org=(100_000, 1_000_000))),
             ItemSpec("HB-CF-002", "通过私设暗管等逃避监管的方式排放水污染物", "penalty",
                      [f"{sw}第三十九条"], [f"{sw}第八十三条第（三）项"],
-                     f"涉嫌构成犯罪或者应予行政拘留的，依照{hb}第六十三条移送公安机关。"),
+                     f"涉嫌构成犯罪或者应予行政拘留的，依照{hb}第六十三条移送公安机关。",
+                     kinds=("fine", "suspend_business", "close"), fine=fixed(org=(100_000, 1_000_000))),
             ItemSpec("HB-CF-003", "未密闭易产生扬尘的物料", "penalty",
-                     [f"{dq}第七十二条第一款"], [f"{dq}第一百一十七条第（一）项"]),
+                     [f"{dq}第七十二条第一款"], [f"{dq}第一百一十七条第（一）项"],
+                     kinds=("fine", "suspend_business"), fine=fixed(citizen=(10_000, 100_000), org=(10_000, 100_000))),
             ItemSpec("HB-CF-004", "擅自倾倒、堆放、丢弃、遗撒工业固体废物", "penalty",
-                     [f"{gf}第二十条第一款"], [f"{gf}第一百零二条第一款第（七）项、第二款"]),
+                     [f"{gf}第二十条第一款"], [f"{gf}第一百零二条第一款第（七）项、第二款"],
+                     "处所需处置费用一倍以上三倍以下的罚款，所需处置费用不足十万元的，按十万元计算。",
+                     kinds=("fine", "confiscate_gains", "suspend_business", "close"),
+                     fine={"fine_basis": "multiple", "multiple_min": 1, "multiple_max": 3, "base_label": "所需处置费用",
+                           "base_floor": 100_000}),
             ItemSpec("HB-CF-005", "违反规定设置排污口", "penalty",
-                     [f"{sw}第二十二条"], [f"{sw}第八十四条第二款"]),
+                     [f"{sw}第二十二条"], [f"{sw}第八十四条第二款"],
+                     kinds=("fine",), fine=fixed(citizen=(20_000, 100_000), org=(20_000, 100_000))),
             ItemSpec("HB-XK-001", "排污许可证核发", "licensing",
                      [f"{hb}第四十五条", f"{dq}第十九条", f"{sw}第二十一条第一款"]),
             ItemSpec("HB-JC-001", "排污单位现场检查", "inspection", [f"{hb}第二十四条"]),
@@ -481,14 +531,22 @@ def _finance() -> AgencySpec:
         staff=_staff({"o1": "程思远", "o2": "魏敏", "o3": "吕晓东", "expired": "任浩", "suspended": "姜海",
                       "aux": "范小梅", "head": "苏建平", "reviewer": "卢雅琴", "director": "丁国强"}),
         items=[
-            ItemSpec("CZ-CF-001", "私设会计账簿", "penalty", [f"{kj}第十六条"], [f"{kj}第四十条第一款第（二）项"]),
-            ItemSpec("CZ-CF-002", "不依法设置会计账簿", "penalty", [f"{kj}第三条"], [f"{kj}第四十条第一款第（一）项"]),
+            ItemSpec("CZ-CF-001", "私设会计账簿", "penalty", [f"{kj}第十六条"], [f"{kj}第四十条第一款第（二）项"],
+                     "对单位可以并处二十万元以下的罚款；情节严重的，二十万元以上一百万元以下（另案适用）。",
+                     kinds=("warning", "criticism", "fine"), fine=fixed(org=(0, 200_000))),
+            ItemSpec("CZ-CF-002", "不依法设置会计账簿", "penalty", [f"{kj}第三条"], [f"{kj}第四十条第一款第（一）项"],
+                     kinds=("warning", "criticism", "fine"), fine=fixed(org=(0, 200_000))),
             ItemSpec("CZ-CF-003", "以虚报、冒领等手段骗取财政资金", "penalty",
                      [f"{cz}第十四条第一款第（一）项"], [f"{cz}第十四条第一款第（一）项"],
-                     "并处被骗取有关资金百分之十以上百分之五十以下的罚款。"),
+                     "并处被骗取有关资金百分之十以上百分之五十以下的罚款。",
+                     kinds=("warning", "confiscate_gains", "fine"),
+                     fine={"fine_basis": "multiple", "multiple_min": "0.1", "multiple_max": "0.5",
+                           "base_label": "被骗取资金"}),
             ItemSpec("CZ-CF-004", "转借、串用、代开财政收入票据", "penalty",
-                     [f"{cz}第十六条第一款第（二）项"], [f"{cz}第十六条第一款第（二）项"]),
-            ItemSpec("CZ-CF-005", "私存私放财政资金或者其他公款", "penalty", [f"{cz}第十七条"], [f"{cz}第十七条"]),
+                     [f"{cz}第十六条第一款第（二）项"], [f"{cz}第十六条第一款第（二）项"],
+                     kinds=("confiscate_gains", "confiscate_property", "fine"), fine=fixed(org=(5000, 100_000))),
+            ItemSpec("CZ-CF-005", "私存私放财政资金或者其他公款", "penalty", [f"{cz}第十七条"], [f"{cz}第十七条"],
+                     kinds=("confiscate_gains", "fine"), fine=fixed(org=(3000, 50_000))),
             ItemSpec("CZ-XK-001", "代理记账资格审批", "licensing", [f"{kj}第三十四条第一款第（三）项"]),
             ItemSpec("CZ-JC-001", "会计信息质量监督检查", "inspection", [f"{kj}第三十条第一款", f"{kj}第三十一条第一款"]),
         ],
@@ -498,7 +556,7 @@ def _finance() -> AgencySpec:
                      facts="{day}，执法人员在会计信息质量检查中发现当事人在法定会计账簿之外另设账簿，登记核算销售收入"
                            "约一百二十万元。以上事实有检查工作底稿、账簿复印件、询问笔录为证。", source="双随机抽查"),
             CaseSpec("CZ-CF-003", citizen("郭建军", "19690203", "河洛市汝阳县小店镇郭庄村5组", "13592791212"),
-                     "郭建军骗取农机购置补贴资金案", "archived", 100, 85, 7200, ("warning", "fine"),
+                     "郭建军骗取农机购置补贴资金案", "archived", 100, 85, 7200, ("warning", "fine"), gains=36_000,
                      facts="经查，当事人{name}于{day}前以虚构购机事实的方式申领农机购置补贴资金三万六千元。以上事实有"
                            "补贴申请材料、销售记录、询问笔录为证。", source="上级交办"),
             CaseSpec("CZ-CF-002", company("河洛市恒信商贸有限公司", "狄彩霞", "河洛市西工区中州中路300号"),
@@ -735,10 +793,7 @@ def _create_agency(spec: AgencySpec, n: int, anchor: dt.date, password: str, flo
         if staff.certificate == "valid" and staff.role == Role.OFFICER:
             officers.append(officer)
     for item in spec.items:
-        record_save(EnforcementItem(
-            agency=agency, code=item.code, name=item.name, kind=item.kind, legal_basis=cites(*item.basis),
-            penalty_basis=cites(*item.penalty), flow=flows[item.kind], description=item.description,
-        ), actor=ACTOR)
+        _create_item(agency, item, flows, anchor)
     if parent is None:
         citizen_limit, org_limit = spec.thresholds
         entries = [
@@ -776,6 +831,43 @@ def _own_checklist(agency: Agency) -> None:
                               standard="引用的标准现行有效，与违法事实对应", order=65), actor=ACTOR, agency=agency)
 
 
+def _create_item(agency: Agency, spec: ItemSpec, flows: dict, anchor: dt.date) -> EnforcementItem:
+    """The item, its checked citations (the range on the last 处罚依据) and, for a penalty item,
+    the agency's standard 裁量基准 in force for the whole demo history."""
+    from sanxiang.guidance.services import benchmark_publish, standard_circumstances, standard_tiers
+    from sanxiang.registry.services import citations_from_text, item_citations_set
+
+    item = record_save(EnforcementItem(agency=agency, code=spec.code, name=spec.name, kind=spec.kind,
+                                       flow=flows[spec.kind], description=spec.description), actor=ACTOR)
+    citations = [c for text in spec.basis for c in citations_from_text(text, "violation")]
+    penalty = [c for text in spec.penalty for c in citations_from_text(text, "penalty")]
+    if penalty and (spec.kinds or spec.fine):
+        penalty[-1].update({"penalty_kinds": list(spec.kinds), **spec.fine})
+    item_citations_set(item=item, citations=[*citations, *penalty], actor=ACTOR)
+    if spec.kind == "penalty" and spec.fine:
+        benchmark_publish(item=item, effective_from=dt.date(anchor.year - 1, 1, 1),
+                          title=f"{agency.name}行政处罚裁量基准", document_no=f"{agency.doc_prefix}裁〔{anchor.year - 1}〕1号",
+                          tiers=standard_tiers(item), circumstances=standard_circumstances(), actor=ACTOR)
+    return item
+
+
+def _circumstances(case: Case, fine, base) -> list[str]:
+    """The circumstance the demo officer records so the proposed fine lies in the tier it selects
+    (none for 一般; 主动消除危害后果 for 从轻; 拒不改正 for 从重)."""
+    from decimal import Decimal
+
+    from sanxiang.guidance.discretion import suggest
+
+    if fine is None:
+        return []
+    for codes in ([], ["eliminated_harm"], ["refused_correction"]):
+        suggestion = suggest(item=case.item, citizen=case.party.is_citizen, codes=codes,
+                             base=None if base is None else Decimal(base), on=case.opened_on)
+        if suggestion is None or suggestion.contains(["fine"], Decimal(fine)):
+            return codes
+    return []
+
+
 def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
     item = EnforcementItem.objects.get(agency=ctx.agency, code=spec.item)
     opened_on = anchor - dt.timedelta(days=spec.opened)
@@ -796,8 +888,10 @@ def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
     start = anchor - dt.timedelta(days=spec.notice) if spec.notice is not None else None
     fine = spec.fine if "fine" in spec.kinds else None
     until = "legal_review" if spec.until == "transferred" else spec.until
+    investigation = {"circumstances": _circumstances(case, fine, spec.gains),
+                     "illegal_gains": "" if spec.gains is None else str(spec.gains)}
     case = walk(case, cast, until=until, kinds=spec.kinds, fine=fine, facts=facts, hearing=spec.hearing,
-                flagged_complex=spec.complex, start=start)
+                flagged_complex=spec.complex, start=start, investigation=investigation)
     if spec.until == "transferred":
         case_transition(case=case, action="submit_review", actor=cast.reviewer, data={
             "checklist": {**checklist_all(case), "crime": False}, "opinion": "transfer",

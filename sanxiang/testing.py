@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
 import factory
+from django.conf import settings
 from django.test import Client as DjangoClient
 from django.utils import timezone
 
@@ -151,13 +153,48 @@ def force_login_verified(client, user, backend=None):
 _ORIGINAL_FORCE_LOGIN = DjangoClient.force_login
 
 
-def item_for(agency: Agency, code: str = "P001", name: str = "擅自倾倒建筑垃圾") -> EnforcementItem:
-    return record_save(EnforcementItem(
-        agency=agency, code=code, name=name, kind="penalty",
-        legal_basis=[{"law": "城市市容和环境卫生管理条例", "article": 16}],
-        penalty_basis=[{"law": "城市市容和环境卫生管理条例", "article": 34}],
-        flow=Flow.objects.get(code="penalty_general"),
-    ), actor="factory")
+def test_laws_dir() -> Path:
+    """The law texts the factories cite: ../shared/laws when it is there (the full texts), else the
+    short excerpts of the cited articles kept for the tests (sanxiang/guidance/fixtures)."""
+    shared = Path(settings.BASE_DIR).parent / "shared" / "laws"
+    return shared if shared.is_dir() else Path(__file__).resolve().parent / "guidance" / "fixtures"
+
+
+def item_for(agency: Agency, code: str = "P001", name: str = "擅自倾倒建筑垃圾", citations: list[dict] | None = None,
+             laws: tuple[str, ...] = ("城市市容和环境卫生管理条例",)) -> EnforcementItem:
+    """A penalty item citing laws shipped with the package (imported here when missing)."""
+    from sanxiang.guidance.services import laws_install_from
+    from sanxiang.registry.services import item_citations_set
+
+    laws_install_from(test_laws_dir(), titles=laws, actor="factory")
+    item = record_save(EnforcementItem(agency=agency, code=code, name=name, kind="penalty",
+                                       flow=Flow.objects.get(code="penalty_general")), actor="factory")
+    item_citations_set(item=item, citations=citations or [
+        {"role": "violation", "law": "城市市容和环境卫生管理条例", "article": 16},
+        {"role": "penalty", "law": "城市市容和环境卫生管理条例", "article": 34},
+    ], actor="factory")
+    return item
+
+
+def construction_waste_item(agency: Agency, code: str = "P002") -> EnforcementItem:
+    """工程施工单位擅自倾倒建筑垃圾: 固废法第一百一十一条, 对单位十万元以上一百万元以下 (no fine for
+    individuals under item (四)), with the real article texts."""
+    return item_for(agency, code, "工程施工单位擅自倾倒、抛撒或者堆放建筑垃圾", laws=("固体废物污染环境防治法",), citations=[
+        {"role": "violation", "law": "固体废物污染环境防治法", "article": 63, "paragraph": 3},
+        {"role": "penalty", "law": "固体废物污染环境防治法", "article": 111, "paragraph": 1, "item_no": 4,
+         "penalty_kinds": ["fine", "confiscate_gains"]},
+        {"role": "penalty", "law": "固体废物污染环境防治法", "article": 111, "paragraph": 2,
+         "penalty_kinds": ["fine", "confiscate_gains"], "fine_basis": "fixed", "org_min": 100000, "org_max": 1000000},
+    ])
+
+
+def standard_benchmark(item: EnforcementItem, effective_from: dt.date | None = None, extra=()):
+    """The standard 裁量基准 of an item, derived from its statutory range, in force since `effective_from`."""
+    from sanxiang.guidance.services import benchmark_publish, standard_circumstances, standard_tiers
+
+    return benchmark_publish(item=item, effective_from=effective_from or timezone.localdate() - dt.timedelta(days=400),
+                             title=f"{item.agency.name}行政处罚裁量基准", document_no="测裁〔2025〕1号",
+                             tiers=standard_tiers(item), circumstances=standard_circumstances(extra), actor="factory")
 
 
 def citizen_party(n: int = 7, name: str = "张三丰") -> dict:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.accounts.scoping import agency_scope
-from sanxiang.cases import selectors
+from sanxiang.cases import engine, selectors
 from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.procedure import late_payment, payment_due
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition
@@ -69,6 +69,17 @@ class CaseDetailOutput(CaseOutput):
     payment_due = serializers.SerializerMethodField()
     late_payment = serializers.SerializerMethodField()
     late = serializers.SerializerMethodField()
+    discretion = serializers.SerializerMethodField()
+
+    def get_discretion(self, case) -> dict:
+        """Statutory range for this party, the benchmark's suggested tier and what the case recorded."""
+        from sanxiang.guidance.discretion import case_discretion
+
+        data = case_discretion(case)
+        for r in data["statutory"]["ranges"]:
+            r["min"] = None if r["min"] is None else str(r["min"])
+            r["max"] = None if r["max"] is None else str(r["max"])
+        return data
 
     def get_officers(self, case) -> list[dict]:
         return [{"id": o.pk, "name": o.name, "certificate_no": o.certificate_no} for o in case.officers.all()]
@@ -77,7 +88,10 @@ class CaseDetailOutput(CaseOutput):
         user = self.context["request"].user
         return [{"code": a.code, "name": a.name,
                  "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
-                             "choices": f.choices} for f in a.fields]}
+                             "choices": f.choices,
+                             "options": engine.choice_options(f.choices, case)
+                             if f.type in {"choice", "multichoice"} else None}
+                            for f in a.fields]}
                 for a in available_actions(case, user)]
 
     def get_events(self, case) -> list[dict]:

@@ -65,6 +65,9 @@ ROLES: dict[str, str] = {}
 CHOICE_LISTS: dict[str, type] = {}
 # name -> callable(agency or None) -> list of (key, label): the items a checklist field asks for.
 CHECKLISTS: dict[str, Callable] = {}
+# name -> callable(case or None) -> list of (value, label): choices that depend on the case (e.g. the
+# circumstances of the discretion benchmark in force for its item); with None, every known value.
+CHOICE_PROVIDERS: dict[str, Callable] = {}
 
 
 def _register(registry: dict, kind: str, name: str, label: str, rule: str):
@@ -123,6 +126,21 @@ def role(code: str, name: str) -> None:
 
 def choice_list(name: str, choices: type) -> None:
     CHOICE_LISTS[name] = choices
+
+
+def choice_provider(name: str):
+    """Register a per-case choice list for "choice"/"multichoice" fields (`choices` names it)."""
+    def decorator(func):
+        CHOICE_PROVIDERS[name] = func
+        return func
+    return decorator
+
+
+def choice_options(name: str, case=None) -> list[tuple[str, str]]:
+    """The (value, label) options of a choice list: a static one, or a provider's for this case."""
+    if name in CHOICE_PROVIDERS:
+        return [(str(v), str(label)) for v, label in CHOICE_PROVIDERS[name](case)]
+    return [(str(v), str(label)) for v, label in CHOICE_LISTS[name].choices]
 
 
 def checklist(name: str):
@@ -285,7 +303,7 @@ def _parse_action(raw: dict) -> ActionSpec:
     for f in fields:
         if f.type not in FIELD_TYPES:
             raise FlowDefinitionError(f"字段“{f.label}”的类型“{f.type}”不受支持")
-        if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS:
+        if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS and f.choices not in CHOICE_PROVIDERS:
             raise FlowDefinitionError(f"字段“{f.label}”引用了未知的选项表“{f.choices}”")
         if f.type == "checklist" and (f.choices or DEFAULT_CHECKLIST) not in CHECKLISTS:
             raise FlowDefinitionError(f"字段“{f.label}”引用了未知的审核清单“{f.choices}”")

@@ -50,7 +50,7 @@ def field_options(spec: FieldSpec, case) -> list[tuple[str, str]]:
     if spec.type == "checklist":
         return engine.checklist_items(spec, getattr(case, "agency", None))
     if spec.choices:
-        return [(str(v), str(label)) for v, label in engine.CHOICE_LISTS[spec.choices].choices]
+        return engine.choice_options(spec.choices, case)
     if spec.type in {"officer", "officers"}:
         return _officer_options(case) if case is not None else []
     return []

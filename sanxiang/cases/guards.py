@@ -53,10 +53,14 @@ def fine_matches_kinds(ctx: Context) -> None:
     case = ctx.case
     kinds = effective_kinds(case)
     fine = effective_fine(case)
+    # At 调查取证 the officer fills the proposed fields; name those so the message sits beside them.
+    proposing = "proposed_fine" in ctx.values
+    fine_field, kinds_field = ("proposed_fine", "proposed_penalty_kinds") if proposing else ("fine_amount", "penalty_kinds")
     if PenaltyKind.FINE in kinds and not fine:
-        raise ValidationFailed("处罚种类包含罚款时须填写罚款金额", field="fine_amount", code="fine_required")
+        raise ValidationFailed("处罚种类包含罚款时须填写罚款金额（《行政处罚法》第五十九条第一款第（三）项）",
+                               field=fine_field, code="fine_required", rule="行政处罚法第五十九条")
     if PenaltyKind.FINE not in kinds and fine:
-        raise ValidationFailed("填写了罚款金额，但处罚种类未选择“罚款”", field="penalty_kinds", code="fine_without_kind")
+        raise ValidationFailed("填写了罚款金额，但处罚种类未选择“罚款”", field=kinds_field, code="fine_without_kind")
 
 
 @guard("hearing_right_if_requested", label="申请听证的，须属于听证范围", rule="行政处罚法第六十三条")

@@ -77,6 +77,12 @@ class Case(Recorded):
     served_on = models.DateField("决定送达日期", null=True, blank=True)
     service_method = models.CharField("送达方式", max_length=20, choices=ServiceMethod.choices, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # The discretion benchmark version the proposal and the decision were measured against
+    # (guidance.guards.record_benchmark); the 决定书 prints it.
+    benchmark = models.ForeignKey("guidance.Benchmark", verbose_name="适用的裁量基准", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    benchmark_tier = models.CharField("裁量基准建议阶次", max_length=20, blank=True)
+    outside_benchmark = models.BooleanField("超出裁量基准建议阶次", default=False)
     data = models.JSONField("环节记录", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="立案人", on_delete=models.PROTECT,
                                    related_name="+")

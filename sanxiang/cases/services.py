@@ -222,7 +222,7 @@ def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     for field_spec in act.fields:
         choices = None
         if field_spec.choices:
-            choices = set(engine.CHOICE_LISTS[field_spec.choices].values)
+            choices = {v for v, _ in engine.choice_options(field_spec.choices, case)}
         value, error = clean_value(field_spec, data.get(field_spec.name), choices, case.agency)
         if error:
             raise ValidationFailed(f"{error}（{step.name}·{act.name}）", field=field_spec.name, code="field_invalid")

@@ -33,6 +33,7 @@ from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.common.params import is_db_id, safe_parse_date
 from sanxiang.disclosure.selectors import pending_for, publication_get
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
+from sanxiang.guidance.discretion import case_discretion
 from sanxiang.records.models import Evidence, EvidenceKind
 from sanxiang.records.selectors import evidence_visible_to, evidence_withheld
 from sanxiang.records.services import evidence_attach
@@ -169,7 +170,8 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         mine = action.code == open_action
         widgets = action_widgets(action, case, submitted if mine else None, error if mine else None)
         forms.append({"action": action, "widgets": widgets, "error": unplaced_error(widgets, error) if mine else "",
-                      "open": mine or (open_action is None and i == 0)})
+                      "open": mine or (open_action is None and i == 0),
+                      "discretion": _form_discretion(case, action, widgets)})
     events = list(case.events.select_related("actor"))
     actions = _actions_by_code(spec)
     officer_names = dict(Officer.objects.filter(agency_id__in=case.agency.descendant_ids()).values_list("pk", "name"))
@@ -210,7 +212,38 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "can_upload": own is not None and case.officers.filter(pk=own.pk).exists() and not spec.is_final(case.state),
         "can_publish": user.role in PUBLISHER_ROLES,
         "access_log": list(case_access_log(user, case)[:50]),
+        "discretion": case_discretion(case),
     }
+
+
+def _form_discretion(case, action, widgets) -> dict | None:
+    """The live range and tier hint under a form that asks for circumstances or a fine."""
+    names = {f.name for f in action.fields}
+    if not names & {"circumstances", "proposed_fine", "fine_amount"}:
+        return None
+    values = {w.name: w.value for w in widgets}
+    codes = values.get("circumstances") if "circumstances" in names else None
+    return case_discretion(case, codes=list(codes or []) if codes is not None else None,
+                           base=_money(values.get("illegal_gains")))
+
+
+def _money(raw):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(str(raw)) if raw not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+def case_discretion_hint(request, pk):
+    """htmx: the suggestion for the circumstances and illegal gains ticked so far (nothing is saved)."""
+    case = _case_or_404(request.user, pk)
+    codes = request.GET.getlist("circumstances")
+    return render(request, "cases/_discretion.html", {
+        "discretion": case_discretion(case, codes=codes, base=_money(request.GET.get("illegal_gains"))),
+        "key": request.GET.get("key", "form")})
 
 
 def _render_case(request, case, *, status: int = 200, **kwargs):

@@ -36,14 +36,15 @@ STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_r
 
 def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
          facts: str = "", hearing: bool = False, flagged_complex: bool = False, start: dt.date | None = None,
-         opinion: str = "agree", documents: bool | None = None) -> Case:
+         opinion: str = "agree", documents: bool | None = None, investigation: dict | None = None) -> Case:
     """Advance `case` (general procedure) step by step until its state is `until` or final.
 
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
     follow from it. All dates must lie in the past: the engine refuses future dates.
     With `documents` (default: when walking to the archive), the documents the flow requires for
     the dossier are issued at the steps that make them, as an officer would (a document of a past
-    step could only be a 补正).
+    step could only be a 补正). `investigation` adds fields to
+    调查取证 (e.g. circumstances, illegal_gains, benchmark_reason).
     """
     if documents is None:
         documents = until == "archived"
@@ -57,6 +58,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             "proposed_penalty_kinds": list(kinds),
             "proposed_fine": "" if fine_value is None else str(fine_value),
             "flagged_complex": flagged_complex,
+            **(investigation or {}),
         }),
         "examination": ("approve_proposal", cast.unit_head, {"examination_opinion": "同意承办人意见，拟予处罚。"}),
         "notice": ("complete_notice", cast.officer, {
@@ -132,10 +134,9 @@ def discussion_participants(case: Case) -> list[int]:
 
 
 def _basis_text(case: Case) -> str:
-    refs = case.item.penalty_basis or case.item.legal_basis
-    from sanxiang.guidance.lawtext import article_label
+    from sanxiang.registry.ranges import penalty_citations
 
-    return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs) or "有关法律规定"
+    return "、".join(c.citation_text for c in penalty_citations(case.item)) or "有关法律规定"
 
 
 def issue_dossier_documents(case: Case, cast: Cast, *, correction_reason: str | None = None) -> list:

@@ -16,7 +16,6 @@ from sanxiang.cases.engine import FlowSpec, flow_spec
 from sanxiang.cases.procedure import chronology_sentence, period_rules, surcharge_sentence
 from sanxiang.common.exceptions import DomainError
 from sanxiang.disclosure import selectors
-from sanxiang.guidance.services import find_article
 from sanxiang.ledger.services import ledger_size
 from sanxiang.registry import selectors as registry
 from sanxiang.registry.choices import ActionKind, OfficerStatus
@@ -148,26 +147,60 @@ def officer_search(request):
 
 def item_list(request):
     items = registry.public_items(agency_code=request.GET.get("agency", ""), kind=request.GET.get("kind", ""))
-    return render(request, "portal/items.html", {"items": items.order_by("agency__code", "code"),
+    return render(request, "portal/items.html", {"items": items.order_by("agency__code", "code").prefetch_related("citations__law"),
                                                  "kinds": ActionKind.choices, "agencies": registry.public_agencies()})
 
 
-def _with_articles(refs):
+def _citations(item) -> list[dict]:
+    """Each cited provision once, with its roles, exactly the cited 条/款/项 text, and what it
+    allows (kinds, fine range): the rows the engine enforces (registry.guards)."""
+    from sanxiang.cases.choices import PenaltyKind
+    from sanxiang.common.exceptions import DomainError
+    from sanxiang.registry.choices import CitationRole
+
+    rows: dict[str, dict] = {}
+    for c in item.citations.select_related("law"):
+        key = c.citation_text
+        row = rows.get(key)
+        if row is None:
+            try:
+                text = c.cited_text
+            except DomainError:
+                text = ""
+            row = rows[key] = {"citation": key, "law": c.law, "text": text, "roles": [], "kinds": [], "range": ""}
+        role = CitationRole(c.role).label
+        if role not in row["roles"]:
+            row["roles"].append(role)
+        row["kinds"] += [PenaltyKind(k).label for k in c.penalty_kinds if k in PenaltyKind.values
+                         and PenaltyKind(k).label not in row["kinds"]]
+        row["range"] = row["range"] or c.range_text()
+    return list(rows.values())
+
+
+def _benchmarks(item, on) -> list[dict]:
+    """The item's published benchmark versions, newest first, marking the one in force today."""
+    from sanxiang.guidance.discretion import benchmark_in_force
+
+    current = benchmark_in_force(item, on)
     out = []
-    for ref in refs or []:
-        article = find_article(ref.get("law", ""), int(ref.get("article") or 0), int(ref.get("suffix") or 0))
-        out.append({**ref, "article_obj": article})
+    for b in item.benchmarks.prefetch_related("tiers", "circumstances").order_by("-version"):
+        state = "现行" if current and b.pk == current.pk else ("尚未施行" if b.effective_from > on else "已废止")
+        out.append({"benchmark": b, "state": state, "tiers": list(b.tiers.all()),
+                    "circumstances": list(b.circumstances.all())})
     return out
 
 
 def item_detail(request, pk):
+    from django.utils import timezone
+
     item = EnforcementItem.objects.select_related("agency", "flow").filter(pk=pk, is_active=True).first()
     if item is None:
         raise Http404("事项不存在")
     spec = flow_spec(item.flow)
     return render(request, "portal/item.html", {
-        "item": item, "basis": _with_articles(item.legal_basis), "penalty_basis": _with_articles(item.penalty_basis),
-        "spec": spec, "chart": flow_chart(spec, item.agency), "chronology": chronology_sentence(spec), "flow_basis": item.flow.definition.get("basis", ""),
+        "item": item, "citations": _citations(item), "benchmarks": _benchmarks(item, timezone.localdate()),
+        "spec": spec, "chart": flow_chart(spec, item.agency), "chronology": chronology_sentence(spec),
+        "flow_basis": item.flow.definition.get("basis", ""),
     })
 
 

@@ -81,9 +81,22 @@ def officers_text(case) -> str:
 
 
 def basis_text(refs) -> str:
-    from sanxiang.guidance.lawtext import article_label
+    """Each citation down to its 款 and 项, once: 《固体废物污染环境防治法》第一百一十一条第二款."""
+    from sanxiang.guidance.lawtext import Citation, format_citation
 
-    return "、".join(f"《{r['law']}》{article_label(int(r['article']))}" for r in refs or [])
+    texts = [format_citation(Citation(r["law"], int(r["article"]), int(r.get("suffix") or 0), r.get("paragraph"),
+                                      r.get("item"))) for r in refs or []]
+    return "、".join(dict.fromkeys(texts))
+
+
+def benchmark_line(case) -> str:
+    """The discretion benchmark version the decision applied (stored on the case), or ""."""
+    from sanxiang.guidance.choices import Tier
+
+    if case.benchmark_id is None:
+        return ""
+    tier = Tier(case.benchmark_tier).label if case.benchmark_tier in Tier.values else case.benchmark_tier
+    return f"本案适用{case.benchmark.label}，裁量阶次：{tier}。"
 
 
 def kinds_label(kinds) -> str:
@@ -554,6 +567,8 @@ def decision(ctx: BuildContext) -> list[dict]:
     blocks.append(paragraph(
         f"本机关认为，{you}的上述行为违反了{basis_text(case.item.legal_basis) or '有关法律、法规、规章'}的规定。"
         f"处罚理由及依据：{dec.reasons}"))
+    if benchmark_line(case):
+        blocks.append(paragraph(benchmark_line(case)))
     blocks.append(paragraph(f"本机关决定对{you}作出如下行政处罚："))
     blocks += [paragraph(t) for t in penalty_items(dec.penalty_kinds, dec.fine_amount)]
     blocks += _performance(case, dec, you)

@@ -42,6 +42,7 @@ from pathlib import Path
 __all__ = [
     "Article",
     "Citation",
+    "article_from_text",
     "LawParseError",
     "LawText",
     "article_label",
@@ -413,6 +414,21 @@ def _add_paragraph(article: Article, text: str) -> None:
     else:
         article.paragraphs.append(text)
         article.items.append([])
+
+
+def article_from_text(number: int, suffix: int, text: str, label: str = "") -> Article:
+    """Rebuild an article's 款 and 项 from its stored text (``Article.text`` joins them by lines).
+
+    The law database keeps one text per article; citing down to 款/项 needs the structure back,
+    which the same rule as the parser gives: an item line belongs to the 款 before it.
+    """
+    article = Article(number=number, suffix=suffix, label=label or article_label(number, suffix), chapter="",
+                      section="", paragraphs=[], items=[])
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            _add_paragraph(article, line)
+    return article
 
 
 def _filename_date(filename: str | None, fail) -> date | None:

@@ -24,6 +24,28 @@ class PublicOfficerOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
+class CitationOutput(serializers.Serializer):
+    """One structured citation with what it allows (the rows the engine enforces)."""
+
+    role = serializers.CharField()
+    citation = serializers.CharField(source="citation_text")
+    law = serializers.CharField(source="law.short_title")
+    article = serializers.IntegerField()
+    suffix = serializers.IntegerField()
+    paragraph = serializers.IntegerField(allow_null=True)
+    item = serializers.IntegerField(source="item_no", allow_null=True)
+    penalty_kinds = serializers.ListField(child=serializers.CharField())
+    fine_basis = serializers.CharField()
+    citizen_min = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    citizen_max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    org_min = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    org_max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    multiple_min = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    multiple_max = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    base_label = serializers.CharField()
+    range = serializers.CharField(source="range_text")
+
+
 class ItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -32,6 +54,19 @@ class ItemOutput(serializers.Serializer):
     agency = serializers.CharField(source="agency.code")
     legal_basis = serializers.JSONField()
     penalty_basis = serializers.JSONField()
+    citations = CitationOutput(many=True, source="citations.all")
+    benchmarks = serializers.SerializerMethodField()
+
+    def get_benchmarks(self, item) -> list[dict]:
+        """Every published 裁量基准 version of the item (行政处罚法第三十四条), newest first."""
+        return [{
+            "version": b.version, "effective_from": b.effective_from.isoformat(), "title": b.label,
+            "tiers": [{"tier": t.tier, "label": t.get_tier_display(), "description": t.description,
+                       "penalty_kinds": t.penalty_kinds, "citizen": t.citizen_text, "organisation": t.org_text,
+                       "multiple": t.multiple_text} for t in b.tiers.all()],
+            "circumstances": [{"code": c.code, "label": c.label, "tier": c.tier, "rule": c.rule}
+                              for c in b.circumstances.all()],
+        } for b in item.benchmarks.order_by("-version").prefetch_related("tiers", "circumstances")]
     flow = serializers.CharField(source="flow.code")
 
 

@@ -12,3 +12,6 @@ class RegistryConfig(AppConfig):
 
         for code, (value, unit, label, source) in DEFAULTS.items():
             engine.parameter(code, label=label, unit=unit, source=source, default=value)
+
+        # Registers the statutory-range rule with the flow engine (cases.engine owns the registries).
+        from sanxiang.registry import guards  # noqa: F401

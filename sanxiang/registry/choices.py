@@ -30,3 +30,18 @@ class OfficerStatus(models.TextChoices):
 class AgencyKind(models.TextChoices):
     ENFORCEMENT = "enforcement", "行政执法机关"
     SUPERVISION = "supervision", "执法监督机关（司法局）"
+
+
+class CitationRole(models.TextChoices):
+    """What a citation of an enforcement item is for."""
+
+    VIOLATION = "violation", "违法依据（设定依据）"
+    PENALTY = "penalty", "处罚依据"
+
+
+class FineBasis(models.TextChoices):
+    """How a provision sets the fine (罚款幅度)."""
+
+    NONE = "none", "本条款未设定罚款数额"
+    FIXED = "fixed", "固定数额幅度"
+    MULTIPLE = "multiple", "违法所得（或计罚基数）的倍数"

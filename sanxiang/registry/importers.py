@@ -12,6 +12,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -21,12 +22,13 @@ from openpyxl import load_workbook
 from sanxiang.common.exceptions import ImportRejected, RoleNotAllowed
 from sanxiang.guidance.lawtext import parse_citation
 from sanxiang.ledger.services import ledger_append
-from sanxiang.registry.choices import ActionKind, OfficerStatus, StaffType
+from sanxiang.registry.choices import ActionKind, CitationRole, OfficerStatus, StaffType
 from sanxiang.registry.models import Agency, EnforcementItem, Flow, Officer
 
 OFFICER_COLUMNS = ["姓名", "所属机关", "人员类别", "执法证号", "执法类别", "执法区域", "有效期起", "有效期止", "状态",
                    "身份证号", "联系电话", "法制审核人员", "法律职业资格证书编号"]
-ITEM_COLUMNS = ["事项编码", "事项名称", "执法类别", "实施主体", "设定依据", "处罚依据", "适用流程", "说明"]
+ITEM_COLUMNS = ["事项编码", "事项名称", "执法类别", "实施主体", "设定依据", "处罚依据", "处罚种类", "罚款幅度（公民）",
+                "罚款幅度（单位）", "适用流程", "说明"]
 REQUIRED = {"姓名", "所属机关", "人员类别", "事项编码", "事项名称", "执法类别", "实施主体", "设定依据"}
 
 # Model field → spreadsheet column, so model validation errors name the column the user sees.
@@ -108,16 +110,15 @@ def _kinds(value, column: str) -> list[str]:
     return [_KIND_BY_LABEL[p] for p in parts]
 
 
-def _citations(value, column: str) -> list[dict]:
+def _citations(value, column: str, role: str) -> list[dict]:
     text = _text(value)
     if not text:
         return []
     cites = parse_citation(text)
     if not cites:
         raise _RowFailed(column, f"无法识别法律依据“{text}”，应写作《法律名称》第X条")
-    return [{"law": c.law_title.strip("《》"), "article": c.article, **({"suffix": c.suffix} if c.suffix else {}),
-             **({"paragraph": c.paragraph} if c.paragraph else {}), **({"item": c.item} if c.item else {})}
-            for c in cites]
+    return [{"role": role, "law": c.law_title.strip("《》"), "article": c.article, "suffix": c.suffix,
+             "paragraph": c.paragraph, "item_no": c.item} for c in cites]
 
 
 def _read_rows(file: IO[bytes], columns: list[str]) -> tuple[list[tuple[int, dict]], list[RowError]]:
@@ -205,10 +206,64 @@ def _item_from(record: dict, actor=None) -> EnforcementItem:
     code = _text(record.get("事项编码"))
     item = EnforcementItem.objects.filter(agency=agency, code=code).first() or EnforcementItem()
     item.agency, item.code, item.name, item.kind, item.flow = agency, code, _text(record.get("事项名称")), kinds[0], flow
-    item.legal_basis = _citations(record.get("设定依据"), "设定依据")
-    item.penalty_basis = _citations(record.get("处罚依据"), "处罚依据")
     item.description = _text(record.get("说明"))
+    violation = _citations(record.get("设定依据"), "设定依据", CitationRole.VIOLATION)
+    penalty = _citations(record.get("处罚依据"), "处罚依据", CitationRole.PENALTY)
+    # 处罚种类 and 罚款幅度 belong to the provision that sets the penalty: the last 处罚依据 cited.
+    extra = _range_columns(record)
+    if extra and not penalty:
+        raise _RowFailed("处罚依据", "填写了处罚种类或罚款幅度，须同时填写处罚依据")
+    if extra:
+        penalty[-1].update(extra)
+    item._pending_citations = [_checked_citation(item, c, column) for column, c in
+                               [*(("设定依据", c) for c in violation), *(("处罚依据", c) for c in penalty)]]
     return item
+
+
+def _checked_citation(item, citation: dict, column: str) -> dict:
+    """Check one citation against the law database now, so a bad row names its column."""
+    from sanxiang.common.exceptions import ValidationFailed
+    from sanxiang.registry.services import citation_build
+
+    try:
+        citation_build(item=None, **citation)
+    except ValidationFailed as exc:
+        field = (exc.field or "").rsplit(".", 1)[-1]
+        column = {"penalty_kinds": "处罚种类", "citizen_min": "罚款幅度（公民）", "citizen_max": "罚款幅度（公民）",
+                  "org_min": "罚款幅度（单位）", "org_max": "罚款幅度（单位）"}.get(field, column)
+        raise _RowFailed(column, exc.message) from exc
+    return citation
+
+
+def _range_columns(record: dict) -> dict:
+    """处罚种类 (labels, 、-separated) and fixed fine ranges written “100-500” / “100000—1000000”."""
+    from sanxiang.cases.choices import PenaltyKind
+
+    out: dict = {}
+    kinds_text = _text(record.get("处罚种类"))
+    if kinds_text:
+        by_label = {str(label): value for value, label in PenaltyKind.choices}
+        kinds = []
+        for part in filter(None, (p.strip() for p in kinds_text.replace("，", "、").replace(",", "、").split("、"))):
+            if part not in by_label and part not in PenaltyKind.values:
+                raise _RowFailed("处罚种类", f"未知的处罚种类“{part}”（行政处罚法第九条）")
+            kinds.append(by_label.get(part, part))
+        out["penalty_kinds"] = kinds
+    for column, low, high in (("罚款幅度（公民）", "citizen_min", "citizen_max"),
+                              ("罚款幅度（单位）", "org_min", "org_max")):
+        text = _text(record.get(column)).replace("元", "").replace(",", "").replace("，", "")
+        if not text:
+            continue
+        parts = [p.strip() for p in text.replace("—", "-").replace("~", "-").replace("至", "-").split("-")]
+        try:
+            values = [Decimal(p) if p else None for p in parts]
+        except InvalidOperation as exc:
+            raise _RowFailed(column, f"罚款幅度“{text}”应写作“下限-上限”，如“100000-1000000”") from exc
+        if len(values) != 2 or values[1] is None:
+            raise _RowFailed(column, f"罚款幅度“{text}”应写作“下限-上限”，如“100000-1000000”")
+        out[low], out[high] = values
+        out["fine_basis"] = "fixed"
+    return out
 
 
 def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict, object], object], field_columns: dict[str, str],
@@ -248,9 +303,27 @@ def _import(file: IO[bytes], *, actor, columns, build: Callable[[dict, object], 
     with transaction.atomic():
         for instance in built:
             instance.save()
-        ledger_append(kind=kind, actor=actor, subjects=built, content={"file": digest},
+        citations = _save_citations(built)
+        ledger_append(kind=kind, actor=actor, subjects=[*built, *citations], content={"file": digest},
                       summary=f"Excel导入{label}{len(built)}条")
     return built
+
+
+def _save_citations(built: list) -> list:
+    """Items carry their checked citations: replace each item's rows with them (logged with the import)."""
+    from sanxiang.registry.services import citation_build, citations_retire
+
+    rows = []
+    for instance in built:
+        pending = getattr(instance, "_pending_citations", None)
+        if pending is None:
+            continue
+        rows.extend(citations_retire(instance))
+        for position, citation in enumerate(pending):
+            row = citation_build(item=instance, position=position, **citation)
+            row.save()
+            rows.append(row)
+    return rows
 
 
 def import_officers(file: IO[bytes], *, actor) -> list[Officer]:
@@ -273,7 +346,7 @@ def template_workbook(kind: str) -> bytes:
         "officers": ["张三", "机关代码或全称", "公务员", "豫A0000001", "行政处罚、行政检查", "本市全域", "2025-01-01",
                      "2027-12-31", "有效", "", "", "否", ""],
         "items": ["CF-0001", "擅自倾倒建筑垃圾", "行政处罚", "机关代码或全称", "《城市市容和环境卫生管理条例》第十六条",
-                  "《城市市容和环境卫生管理条例》第三十四条", "penalty_general", ""],
+                  "《城市市容和环境卫生管理条例》第三十四条", "警告、罚款", "", "", "penalty_general", ""],
     }[kind]
     workbook = Workbook()
     sheet = workbook.active

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,14 @@ from django.db import models
 
 from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
 from sanxiang.common.models import Recorded
-from sanxiang.registry.choices import ActionKind, AgencyKind, OfficerStatus, StaffType
+from sanxiang.registry.choices import (
+    ActionKind,
+    AgencyKind,
+    CitationRole,
+    FineBasis,
+    OfficerStatus,
+    StaffType,
+)
 
 
 def _uscc_validator(value: str) -> None:
@@ -197,9 +205,6 @@ class EnforcementItem(Recorded):
     code = models.CharField("事项编码", max_length=40)
     name = models.CharField("事项名称", max_length=200)
     kind = models.CharField("执法类别", max_length=20, choices=ActionKind.choices)
-    legal_basis = models.JSONField("设定依据", default=list,
-                                   help_text="[{\"law\": \"法名\", \"article\": 条, \"paragraph\": 款, \"item\": 项}]")
-    penalty_basis = models.JSONField("处罚依据", default=list, blank=True)
     flow = models.ForeignKey(Flow, verbose_name="适用流程", on_delete=models.PROTECT, related_name="items")
     description = models.TextField("说明", blank=True)
     is_active = models.BooleanField("有效", default=True)
@@ -214,6 +219,175 @@ class EnforcementItem(Recorded):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    # Read views of the structured citations (LegalBasis rows) in the shape documents and the
+    # portal used to read from the old JSON columns: [{"law", "article", "suffix", "paragraph", "item"}].
+    @property
+    def legal_basis(self) -> list[dict]:
+        return [c.as_ref() for c in self.citations.all() if c.role == CitationRole.VIOLATION]
+
+    @property
+    def penalty_basis(self) -> list[dict]:
+        return [c.as_ref() for c in self.citations.all() if c.role == CitationRole.PENALTY]
+
+
+class CurrentCitations(models.Manager):
+    """The citations in force. A replaced citation is retired, never deleted, so the ledger's
+    record of it still matches a row (`LegalBasis.objects` keeps every row)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_current=True)
+
+
+class LegalBasis(Recorded):
+    """One citation of an enforcement item (law, 条, 款, 项), checked against the law database.
+
+    A 处罚依据 row also carries what the provision allows: the penalty kinds and the fine range
+    (fixed amounts per party type, or multiples of illegal gains with the fixed amounts as the
+    range when there are none). The engine refuses a proposal or decision outside it
+    (registry.guards), and the portal prints the same row beside the exact cited text.
+    """
+
+    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.CASCADE,
+                             related_name="citations")
+    role = models.CharField("依据类别", max_length=20, choices=CitationRole.choices)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    law = models.ForeignKey("guidance.Law", verbose_name="法律法规", on_delete=models.PROTECT, related_name="+")
+    article = models.PositiveIntegerField("条")
+    suffix = models.PositiveSmallIntegerField("之X", default=0, help_text="第十条之一填1，一般为0")
+    paragraph = models.PositiveSmallIntegerField("款", null=True, blank=True)
+    item_no = models.PositiveSmallIntegerField("项", null=True, blank=True)
+    penalty_kinds = models.JSONField("本条款设定的处罚种类", default=list, blank=True)
+    fine_basis = models.CharField("罚款计算方式", max_length=20, choices=FineBasis.choices, default=FineBasis.NONE)
+    citizen_min = models.DecimalField("对公民罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    citizen_max = models.DecimalField("对公民罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    org_min = models.DecimalField("对单位罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    org_max = models.DecimalField("对单位罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    multiple_min = models.DecimalField("倍数下限", max_digits=8, decimal_places=2, null=True, blank=True)
+    multiple_max = models.DecimalField("倍数上限", max_digits=8, decimal_places=2, null=True, blank=True)
+    base_label = models.CharField("计罚基数", max_length=40, blank=True, default="违法所得",
+                                  help_text="如：违法所得、被骗取资金、所需处置费用")
+    base_floor = models.DecimalField("计罚基数不足时按（元）", max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text="如“所需处置费用不足十万元的，按十万元计算”填100000")
+    is_current = models.BooleanField("现行", default=True)
+
+    objects = models.Manager()  # every row, retired ones too (the ledger verifies them all)
+    current = CurrentCitations()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法律依据与法定幅度"
+        ordering = ["item", "position", "pk"]
+        # item.citations, the admin inline and prefetches see the citations in force only.
+        default_manager_name = "current"
+
+    def __str__(self) -> str:
+        return self.citation_text
+
+    def as_ref(self) -> dict:
+        ref = {"law": self.law.short_title, "article": self.article}
+        if self.suffix:
+            ref["suffix"] = self.suffix
+        if self.paragraph:
+            ref["paragraph"] = self.paragraph
+        if self.item_no:
+            ref["item"] = self.item_no
+        return ref
+
+    @property
+    def citation_text(self) -> str:
+        """《固体废物污染环境防治法》第一百一十一条第二款."""
+        from sanxiang.guidance.lawtext import Citation, format_citation
+
+        if self.law_id is None or not self.article:
+            return "（未完成的引用）"
+        return format_citation(Citation(self.law.short_title, self.article, self.suffix or 0, self.paragraph,
+                                        self.item_no))
+
+    @property
+    def cited_text(self) -> str:
+        """Exactly the cited 条, 款 or 项, as the law database holds it."""
+        from sanxiang.guidance.services import provision_text
+
+        return provision_text(law=self.law, article=self.article, suffix=self.suffix, paragraph=self.paragraph,
+                              item=self.item_no)
+
+    @property
+    def has_range(self) -> bool:
+        return self.fine_basis != FineBasis.NONE
+
+    def fixed_range(self, citizen: bool) -> tuple[Decimal | None, Decimal | None] | None:
+        """(min, max) of the fixed amounts for the party type, or None when none is set for it."""
+        low, high = (self.citizen_min, self.citizen_max) if citizen else (self.org_min, self.org_max)
+        if low is None and high is None:
+            return None
+        return (low, high)
+
+    def range_text(self, citizen: bool | None = None) -> str:
+        """The fine range in words, as the portal and refusals print it."""
+        def span(low, high) -> str:
+            if low and high:
+                return f"{yuan(low)}以上{yuan(high)}以下"
+            if high:
+                return f"{yuan(high)}以下"
+            return f"{yuan(low)}以上"
+
+        parts = []
+        if self.fine_basis == FineBasis.MULTIPLE:
+            low, high = self.multiple_min, self.multiple_max
+            text = f"{self.base_label or '违法所得'}{_num(low)}倍以上{_num(high)}倍以下" if low else \
+                f"{self.base_label or '违法所得'}{_num(high)}倍以下"
+            if self.base_floor:
+                text += f"（{self.base_label}不足{yuan(self.base_floor)}的，按{yuan(self.base_floor)}计算）"
+            parts.append(f"处{text}的罚款")
+        for is_citizen, who in ((True, "公民"), (False, "单位")):
+            if citizen is not None and citizen != is_citizen:
+                continue
+            fixed = self.fixed_range(is_citizen)
+            if fixed:
+                lead = "没有" + (self.base_label or "违法所得") + "的，" if self.fine_basis == FineBasis.MULTIPLE else ""
+                parts.append(f"{lead}对{who}处{span(*fixed)}的罚款")
+        return "；".join(parts)
+
+    def clean(self) -> None:
+        from sanxiang.cases.choices import PenaltyKind
+        from sanxiang.common.exceptions import ValidationFailed
+
+        errors = {}
+        if self.law_id is not None and self.article:
+            from sanxiang.guidance.services import provision_text
+
+            try:
+                provision_text(law=self.law, article=self.article, suffix=self.suffix, paragraph=self.paragraph,
+                               item=self.item_no)
+            except ValidationFailed as exc:
+                errors[{"item": "item_no"}.get(exc.field, exc.field)] = exc.message
+        bad = [k for k in self.penalty_kinds or [] if k not in PenaltyKind.values]
+        if bad:
+            errors["penalty_kinds"] = f"未知的处罚种类：{'、'.join(map(str, bad))}（行政处罚法第九条）"
+        if self.role == CitationRole.VIOLATION and (self.penalty_kinds or self.fine_basis != FineBasis.NONE):
+            errors["role"] = "处罚种类和罚款幅度只能登记在“处罚依据”上"
+        for low, high in (("citizen_min", "citizen_max"), ("org_min", "org_max"), ("multiple_min", "multiple_max")):
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                errors[low] = "下限不得高于上限"
+        if self.fine_basis == FineBasis.FIXED and not (self.fixed_range(True) or self.fixed_range(False)):
+            errors["fine_basis"] = "固定数额幅度须至少填写对公民或对单位的罚款上限或下限"
+        if self.fine_basis == FineBasis.MULTIPLE and self.multiple_max is None:
+            errors["multiple_max"] = "按倍数计罚的，须填写倍数上限"
+        if self.fine_basis != FineBasis.NONE and self.penalty_kinds and PenaltyKind.FINE not in self.penalty_kinds:
+            errors["penalty_kinds"] = "设定了罚款幅度的条款，处罚种类须包含“罚款”"
+        if errors:
+            raise ValidationError(errors)
+
+
+def yuan(value) -> str:
+    """100000 → 100,000元; 0.5 → 0.50元."""
+    value = Decimal(value)
+    return f"{value:,.0f}元" if value == value.to_integral_value() else f"{value:,.2f}元"
+
+
+def _num(value) -> str:
+    return f"{value.normalize():f}" if value is not None else ""
 
 
 class Parameter(Recorded):

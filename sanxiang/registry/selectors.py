@@ -34,7 +34,8 @@ def public_agencies() -> QuerySet[Agency]:
 
 
 def public_items(agency_code: str = "", kind: str = "") -> QuerySet[EnforcementItem]:
-    qs = EnforcementItem.objects.select_related("agency", "flow").filter(is_active=True)
+    qs = EnforcementItem.objects.select_related("agency", "flow").prefetch_related("citations__law").filter(
+        is_active=True)
     if agency_code:
         qs = qs.filter(agency__code=agency_code)
     if kind:

@@ -72,3 +72,90 @@ def av_list_install(*, agency, actor="system") -> list:
             continue
         created.append(record_save(AvRequirement(agency=agency, **spec), actor=actor, agency=agency))
     return created
+
+
+# --- structured legal basis -------------------------------------------------------------------------
+
+CITATION_FIELDS = ("role", "law", "article", "suffix", "paragraph", "item_no", "penalty_kinds", "fine_basis",
+                   "citizen_min", "citizen_max", "org_min", "org_max", "multiple_min", "multiple_max", "base_label",
+                   "base_floor")
+
+
+def citation_build(*, item, role: str, law, article: int, suffix: int = 0, paragraph: int | None = None,
+                   item_no: int | None = None, position: int = 0, prefix: str = "", **range_fields):
+    """An unsaved, validated citation row: the law must be in the law database and the cited
+    条/款/项 must exist in it; a refusal names the field (with `prefix`, e.g. "citations.2.")."""
+    from django.core.exceptions import ValidationError
+
+    from sanxiang.common.exceptions import ValidationFailed
+    from sanxiang.common.services import validation_failed_from
+    from sanxiang.guidance.models import Law
+    from sanxiang.guidance.services import law_find
+    from sanxiang.registry.models import LegalBasis
+
+    law_row = law if isinstance(law, Law) else law_find(str(law or ""))
+    if law_row is None:
+        raise ValidationFailed(f"法律法规库中没有《{str(law or '').strip('《》')}》，请核对名称或先导入该法律文本",
+                               field=f"{prefix}law", code="law_unknown")
+    unknown = set(range_fields) - set(CITATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"未知的字段：{'、'.join(sorted(unknown))}", field=prefix.rstrip(".") or None,
+                               code="field_unknown")
+    row = LegalBasis(item=item, role=role, law=law_row, article=article, suffix=suffix or 0, paragraph=paragraph or None,
+                     item_no=item_no or None, position=position, **range_fields)
+    try:
+        row.full_clean(exclude=["item"] if item is None or item.pk is None else None)
+    except ValidationError as exc:
+        failed = validation_failed_from(exc)
+        raise ValidationFailed(failed.message, field=f"{prefix}{failed.field}" if failed.field else None,
+                               code=failed.code) from exc
+    return row
+
+
+@transaction.atomic
+def item_citations_set(*, item, citations: list[dict], actor) -> list:
+    """Replace an item's citations with checked rows (the previous rows stay in the ledger)."""
+    from sanxiang.ledger.services import ledger_append
+
+    rows = [citation_build(item=item, position=i, prefix=f"citations.{i}.", **c) for i, c in enumerate(citations)]
+    message = check_citation_roles(item.kind, [r.role for r in rows])
+    if message:
+        from sanxiang.common.exceptions import ValidationFailed
+
+        raise ValidationFailed(message, field="citations", code="citations_incomplete")
+    retired = citations_retire(item)
+    for row in rows:
+        row.item = item
+        row.save()
+    ledger_append(kind="registry.item_citations", actor=actor, agency=item.agency, subjects=[item, *retired, *rows],
+                  summary=f"登记法律依据：{item}（{len(rows)}项）")
+    return rows
+
+
+def check_citation_roles(kind: str, roles: list[str]) -> str:
+    """Why a set of citations is incomplete for an item of `kind` ("" when it is complete)."""
+    from sanxiang.registry.choices import ActionKind, CitationRole
+
+    if CitationRole.VIOLATION not in roles:
+        return "执法事项须至少登记一项设定依据（违法依据），且须为法律法规库中已有的条文"
+    if kind == ActionKind.PENALTY and CitationRole.PENALTY not in roles:
+        return "行政处罚事项须至少登记一项处罚依据（行政处罚法第四条：处罚依据须为法律、法规、规章的规定）"
+    return ""
+
+
+def citations_retire(item, rows=None) -> list:
+    """Mark an item's citations (or `rows`) as no longer in force; the caller logs them."""
+    from sanxiang.registry.models import LegalBasis
+
+    ids = [r.pk for r in rows] if rows is not None else list(
+        LegalBasis.current.filter(item=item).values_list("pk", flat=True))
+    LegalBasis.objects.filter(pk__in=ids).update(is_current=False)
+    return list(LegalBasis.objects.filter(pk__in=ids))
+
+
+def citations_from_text(text: str, role: str) -> list[dict]:
+    """《法名》第X条第Y款第（Z）项… → citation dicts for item_citations_set (not yet checked)."""
+    from sanxiang.guidance.lawtext import parse_citation
+
+    return [{"role": role, "law": c.law_title, "article": c.article, "suffix": c.suffix, "paragraph": c.paragraph,
+             "item_no": c.item} for c in parse_citation(text or "")]

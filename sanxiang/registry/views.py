@@ -48,3 +48,21 @@ def import_template(request, kind: str):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=sanxiang-{kind}-template.xlsx"
     return response
+
+
+@login_required
+def law_outline(request, pk: int):
+    """Articles of a law with the number of 款 and of 项 per 款: what the citation pickers offer.
+
+    Law texts are public; the endpoint sits behind login only because the admin is its user.
+    """
+    from django.http import Http404, JsonResponse
+
+    from sanxiang.guidance.models import Law
+    from sanxiang.guidance.services import law_outline as outline
+
+    law = Law.objects.filter(pk=pk).first()
+    if law is None:
+        raise Http404("法律法规不存在")
+    return JsonResponse({"law": law.short_title, "version_date": law.version_date.isoformat(),
+                         "articles": outline(law)})

@@ -36,6 +36,12 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+# The demo's items cite real articles, checked against the law texts when saved: loading it needs them.
+needs_laws = pytest.mark.skipif(not demo.default_laws_dir().is_dir(), reason="../shared/laws is absent")
+
+
+@pytest.mark.shared
+@needs_laws
 @pytest.mark.django_db(transaction=True)
 def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run():
     output = run()
@@ -85,6 +91,12 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
                 "major_public_interest"} <= criteria
         assert agency.items.filter(kind="penalty").count() >= 4
         assert agency.items.exclude(kind="penalty").exists()
+        for item in agency.items.filter(kind="penalty"):
+            # Every penalty item: a checked statutory range and a published benchmark (行政处罚法第三十四条).
+            assert item.citations.filter(role="penalty").exclude(fine_basis="none").exists(), item.code
+            assert item.benchmarks.exists(), item.code
+    decided = Case.objects.filter(flow__code="penalty_general", decision__isnull=False)
+    assert decided.exists() and not decided.filter(benchmark__isnull=True).exists()
     assert User.objects.get(username="sfj_supervisor").role == Role.SUPERVISOR
     # 三权分立: three administrators, none a superuser (a superuser flag would bypass the roles).
     admins = {u.username: u for u in User.objects.filter(username__in=["admin", "sec_admin", "audit_admin"])}
@@ -121,15 +133,17 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
     assert demo.summary() == counts and ledger_size() == size
 
 
+@pytest.mark.shared
+@needs_laws
 @pytest.mark.django_db(transaction=True)
 def test_reset_wipes_the_database_and_rebuilds_the_demo():
     user_create(username="someone", password="X-long-password1", role=Role.SUPERVISOR)
-    kept = run("--no-laws")  # other data present: kept, the demo is not loaded on top of it
+    kept = run()  # other data present: kept, the demo is not loaded on top of it
     assert "未载入演示数据" in kept and "RESET=1" in kept
     assert not demo.demo_present()
 
-    output = run("--reset", "--yes", "--no-laws")
-    assert "已清空并重新生成演示数据" in output and "跳过导入法律法规" in output
+    output = run("--reset", "--yes")
+    assert "已清空并重新生成演示数据" in output and "已载入法律法规" in output
     assert not User.objects.filter(username="someone").exists()
     skipped = output.count("已跳过：")  # cases needing a deadline in a year the calendar does not know yet
     assert demo.demo_present() and Case.objects.count() == sum(len(s.cases) for s in demo.agency_specs()) - skipped
@@ -142,6 +156,13 @@ def test_reset_of_a_server_database_needs_yes(monkeypatch):
     with pytest.raises(CommandError, match="--yes"):
         run("--reset", "--no-laws")
     assert not demo.demo_present()
+
+
+@pytest.mark.django_db
+def test_demo_without_any_law_text_is_refused_naming_what_to_do():
+    with pytest.raises(CommandError, match="须先有法律法规文本") as err:
+        run("--no-laws")
+    assert "import_laws" in str(err.value) and not demo.demo_present()
 
 
 @pytest.mark.django_db

@@ -76,7 +76,7 @@ class TestOfficerDirectory:
 class TestItems:
     def test_item_page_shows_basis_and_the_flow_steps_of_the_engine(self, client, world):
         body = client.get(reverse("portal:item", args=[world.item.pk])).content.decode()
-        assert "《城市市容和环境卫生管理条例》第16条" in body and "处罚依据" in body
+        assert "《城市市容和环境卫生管理条例》第十六条" in body and "处罚依据" in body
         for step in ("立案", "调查取证", "案件审查", "事先告知与陈述申辩", "听证", "法制审核", "决定", "送达", "归档"):
             assert f"<h3>{step}" in body, step
         assert "承办机构负责人" in body and "属于重大执法决定法制审核目录的，转入“法制审核”" in body

@@ -95,7 +95,7 @@ class TestItemImport:
     def test_items_with_citations(self, world):
         rows = import_items(workbook(ITEM_COLUMNS, [
             ["CF-0101", "占道经营", "行政处罚", world.agency.code, "《城市市容和环境卫生管理条例》第十四条",
-             "《城市市容和环境卫生管理条例》第三十六条第一项", "penalty_general", ""],
+             "《城市市容和环境卫生管理条例》第三十六条第一项", "", "", "", "penalty_general", ""],
         ]), actor=world.erin)
         item = EnforcementItem.objects.get(code="CF-0101")
         assert rows == [item]
@@ -105,9 +105,9 @@ class TestItemImport:
     def test_unreadable_citation_and_unknown_flow(self, world):
         with pytest.raises(ImportRejected) as err:
             import_items(workbook(ITEM_COLUMNS, [
-                ["CF-0102", "x", "行政处罚", world.agency.code, "随便写的", "", "penalty_general", ""],
-                ["CF-0103", "y", "行政处罚", world.agency.code, "《行政处罚法》第八条", "", "no_such_flow", ""],
-                ["CF-0104", "z", "罚没", world.agency.code, "《行政处罚法》第八条", "", "", ""],
+                ["CF-0102", "x", "行政处罚", world.agency.code, "随便写的", "", "", "", "", "penalty_general", ""],
+                ["CF-0103", "y", "行政处罚", world.agency.code, "《行政处罚法》第八条", "", "", "", "", "no_such_flow", ""],
+                ["CF-0104", "z", "罚没", world.agency.code, "《行政处罚法》第八条", "", "", "", "", "", ""],
             ]), actor=world.erin)
         columns = [(e["row"], e["column"]) for e in err.value.errors]
         assert columns == [(2, "设定依据"), (3, "适用流程"), (4, "执法类别")]

@@ -50,9 +50,10 @@ class Command(BaseCommand):
             return
 
         started = time.monotonic()
-        if laws_dir is None:
-            reason = "按 --no-laws 要求" if no_laws else f"未找到法律法规文本目录 {demo.default_laws_dir()}"
-            self.stdout.write(f"{reason}，跳过导入法律法规（门户中将不显示条文原文）")
+        if laws_dir is None and not demo.laws_present():
+            # Items cite 条/款/项 that are checked against the law database when saved.
+            raise CommandError(f"演示数据的执法事项引用法律法规条文，须先有法律法规文本：未找到 {demo.default_laws_dir()}；"
+                               "请用 --laws DIR 指定，或设置 SANXIANG_LAWS_DIR，或先运行 sanxiang import_laws DIR")
         report = demo.load(laws_dir=laws_dir, out=self.stdout.write)
         if laws_dir is not None:
             self.stdout.write(f"已载入法律法规 {len(report.laws)} 部（{laws_dir}）")

@@ -1,0 +1,47 @@
+"""The registry's rules registered with the flow engine: the statutory range of the item's 处罚依据.
+
+Imported by RegistryConfig.ready(); the engine owns the registry and imports no app.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sanxiang.cases.engine import Context, guard
+
+
+def case_base(case) -> Decimal | None:
+    """The illegal gains (or other base the provision multiplies) recorded at 调查取证."""
+    raw = (case.data or {}).get("illegal_gains")
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+@guard("within_statutory_range", label="处罚种类和罚款金额在处罚依据设定的种类和幅度之内",
+       rule="行政处罚法第四条")
+def within_statutory_range(ctx: Context) -> None:
+    from sanxiang.cases.facts import party_is_citizen
+    from sanxiang.registry.ranges import check_statutory
+
+    case = ctx.case
+    deciding = "penalty_kinds" in ctx.values
+    if deciding:
+        kinds, fine, fields = case.penalty_kinds, case.fine_amount, ("penalty_kinds", "fine_amount")
+    else:
+        kinds, fine, fields = case.proposed_penalty_kinds, case.proposed_fine, ("proposed_penalty_kinds",
+                                                                                "proposed_fine")
+    check_statutory(item=case.item, citizen=party_is_citizen(case), kinds=list(kinds or []), fine=fine,
+                    base=case_base(case), kinds_field=fields[0], fine_field=fields[1], mitigated=_mitigated(case))
+
+
+def _mitigated(case) -> bool:
+    """Whether the circumstances ticked at 调查取证 select 减轻处罚 under the benchmark in force."""
+    from sanxiang.guidance.choices import Tier
+    from sanxiang.guidance.discretion import case_suggestion
+
+    suggestion = case_suggestion(case)
+    return suggestion is not None and suggestion.tier_code == Tier.MITIGATED
