@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from sanxiang.accounts.models import Role
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, Party
 from sanxiang.common.exceptions import NotFound
 
 
@@ -14,7 +14,7 @@ def case_queryset(user) -> QuerySet[Case]:
     anonymous users none."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    qs = Case.objects.select_related("agency", "item", "flow", "party")
+    qs = Case.objects.select_related("agency", "item", "flow").prefetch_related("case_parties__party")
     visible = user.visible_agency_ids()
     return qs if visible is None else qs.filter(agency_id__in=visible)
 
@@ -52,3 +52,11 @@ def work_queue(user) -> QuerySet[Case]:
                 ids.append(case.pk)
                 break
     return qs.filter(pk__in=ids)
+
+
+def party_get(user, pk: int) -> Party:
+    """A party the user may see: one that is a party to a case the user may see."""
+    party = Party.objects.filter(pk=pk, case_links__case__in=case_queryset(user)).distinct().first()
+    if party is None:
+        raise NotFound("当事人不存在或无权查看")
+    return party
