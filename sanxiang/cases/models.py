@@ -147,7 +147,8 @@ class Case(Recorded):
 
     def party_links(self) -> list[CaseParty]:
         """The case's parties in the order the case names them (共同违法: several)."""
-        return list(self.case_parties.select_related("party").order_by("order", "pk"))
+        # .all() uses a prefetch when the selector made one (lists of cases); sorted here.
+        return sorted(self.case_parties.select_related("party").all(), key=lambda link: (link.order, link.pk))
 
     def parties_in_order(self) -> list[Party]:
         return [link.party for link in self.party_links()]
@@ -156,8 +157,8 @@ class Case(Recorded):
     def party(self) -> Party | None:
         """The first-named party, for headings and lists only. Every rule that concerns the
         parties reads all of them (cases.facts.party_penalties, hearing_right…)."""
-        link = self.case_parties.select_related("party").order_by("order", "pk").first()
-        return link.party if link else None
+        links = self.party_links()
+        return links[0].party if links else None
 
     @property
     def party_names(self) -> str:
@@ -275,3 +276,10 @@ class DecisionParty(Recorded):
 
     def __str__(self) -> str:
         return f"{self.decision.number} {self.party.name}"
+
+    @property
+    def penalty_label(self) -> str:
+        from sanxiang.cases.choices import PenaltyKind
+
+        text = "、".join(PenaltyKind(k).label for k in self.penalty_kinds if k in PenaltyKind.values)
+        return text + (f"，罚款{self.fine_amount}元" if self.fine_amount else "")

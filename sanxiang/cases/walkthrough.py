@@ -36,13 +36,17 @@ STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_r
 
 def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
          facts: str = "", hearing: bool = False, flagged_complex: bool = False, start: dt.date | None = None,
-         opinion: str = "agree", documents: bool | None = None) -> Case:
+         opinion: str = "agree", documents: bool | None = None, party_fines=None,
+         decision_document: bool = True) -> Case:
     """Advance `case` (general procedure) step by step until its state is `until` or final.
 
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
     follow from it. All dates must lie in the past: the engine refuses future dates.
     With `documents` (default: when walking to the archive), the documents the flow requires for
-    the dossier are issued before 立卷归档, as an officer would.
+    the dossier are issued before 立卷归档, as an officer would. With `decision_document` (the
+    default), the officer issues the 行政处罚决定书 right after the decision, before it is served.
+    `party_fines` gives each party of a case with several parties its own fine (in the case's
+    order); otherwise every party gets `kinds` and `fine`.
     """
     if documents is None:
         documents = until == "archived"
@@ -80,6 +84,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             "penalty_kinds": list(kinds),
             "fine_amount": "" if fine_value is None else str(fine_value),
             "reasons": f"依据{_basis_text(case)}，决定给予上述行政处罚。",
+            **_party_penalties(case, kinds, fine_value, party_fines),
         }),
         "service": ("record_service", cast.officer, {
             "served_on": (notice_on + dt.timedelta(days=16 if hearing else 8)).isoformat(),
@@ -101,7 +106,22 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             issue_dossier_documents(case, cast)
         attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
+        if action == "decide" and decision_document:
+            from sanxiang.documents.services import document_issue
+
+            document_issue(case=case, kind="decision", actor=cast.officer)
     raise RuntimeError(f"case {case.number} did not reach {until}")
+
+
+def _party_penalties(case: Case, kinds, fine: Decimal | None, party_fines) -> dict:
+    """The decide step's per-party rows when the case has several parties (共同违法)."""
+    parties = case.parties_in_order()
+    if len(parties) < 2:
+        return {}
+    fines = list(party_fines) if party_fines else [fine] * len(parties)
+    return {"party_penalties": [
+        {"party": p.pk, "penalty_kinds": list(kinds), "fine_amount": "" if f is None else str(f)}
+        for p, f in zip(parties, fines, strict=True)]}
 
 
 def _basis_text(case: Case) -> str:
