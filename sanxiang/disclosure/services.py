@@ -16,7 +16,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
-from sanxiang.common.exceptions import DeadlineError, DomainError, RoleNotAllowed
+from sanxiang.common.exceptions import DeadlineError, DomainError, RoleNotAllowed, TransitionNotAllowed
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.redaction import mask_name, redact_content
 from sanxiang.ledger.services import ledger_append
@@ -138,7 +138,7 @@ def publication_publish(*, publication: Publication, actor) -> Publication:
     decision = publication.case.decision
     document = decision_document(decision)
     if document is None:
-        raise DomainError(
+        raise TransitionNotAllowed(
             f"决定书{decision.number}尚未制作，不能公示：公示的是已制作的行政处罚决定书全文（脱敏后），"
             "请先制作决定书（《行政处罚法》第四十八条，行政执法决定公示）",
             code="decision_document_missing", field="document", rule=PUBLISH_RULE)
