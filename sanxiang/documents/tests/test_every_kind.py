@@ -33,7 +33,8 @@ def issue_along_the_flow(world, cast, case) -> dict[str, Document]:
     the general procedure at the step it belongs to."""
     docs = {}
     for stop, kind in ALL_GENERAL:
-        case = walk(case, cast, fine=20000, hearing=True, until=stop, start=TODAY - dt.timedelta(days=30))
+        case = walk(case, cast, fine=20000, hearing=True, until=stop, start=TODAY - dt.timedelta(days=30),
+                    decision_document=False)
         assert case.state == stop
         actor = world.dave if kind == "legal_review_opinion" else world.alice
         docs[kind] = document_issue(case=case, kind=kind, actor=actor, extra=EXTRA.get(kind))
