@@ -58,10 +58,11 @@ def fine_matches_kinds(ctx: Context) -> None:
     for p in party_penalties(ctx.case):
         who = f"对{p.party.name}" if several else ""
         if PenaltyKind.FINE in p.kinds and not p.fine:
-            raise ValidationFailed(f"{who}处罚种类包含罚款时须填写罚款金额", field="fine_amount", code="fine_required")
+            raise ValidationFailed(f"{who}处罚种类包含罚款时须填写罚款金额",
+                                   field="party_penalties" if several else "fine_amount", code="fine_required")
         if PenaltyKind.FINE not in p.kinds and p.fine:
-            raise ValidationFailed(f"{who}填写了罚款金额，但处罚种类未选择“罚款”", field="penalty_kinds",
-                                   code="fine_without_kind")
+            raise ValidationFailed(f"{who}填写了罚款金额，但处罚种类未选择“罚款”",
+                                   field="party_penalties" if several else "penalty_kinds", code="fine_without_kind")
 
 
 @guard("hearing_right_if_requested", label="申请听证的，须属于听证范围", rule="行政处罚法第六十三条")
@@ -120,12 +121,13 @@ def not_heavier_than_notified(ctx: Context) -> None:
         if case.proposed_fine is not None and p.fine is not None and p.fine > case.proposed_fine:
             raise ValidationFailed(
                 f"{who}决定罚款{p.fine}元高于事先告知的{case.proposed_fine}元；加重处罚须重新告知"
-                "（《行政处罚法》第四十四条、第四十五条）", field="fine_amount", code="heavier_than_notified")
+                "（《行政处罚法》第四十四条、第四十五条）", field="party_penalties" if several else "fine_amount",
+                code="heavier_than_notified")
         extra = set(p.kinds) - proposed_kinds
         if extra:
             labels = "、".join(PenaltyKind(k).label for k in extra)
             raise ValidationFailed(f"{who}决定增加了事先告知未载明的处罚种类：{labels}（《行政处罚法》第四十四条）",
-                                   field="penalty_kinds", code="heavier_than_notified")
+                                   field="party_penalties" if several else "penalty_kinds", code="heavier_than_notified")
 
 
 @guard("simple_procedure_limits", label="简易程序仅限警告和法定限额内罚款（每名当事人）", rule="行政处罚法第五十一条")
@@ -135,6 +137,7 @@ def simple_procedure_limits(ctx: Context) -> None:
     not what the article measures."""
     case = ctx.case
     allowed = {PenaltyKind.WARNING.value, PenaltyKind.FINE.value}
+    several = len(case.parties_in_order()) > 1
     for p in party_penalties(case):
         if not set(p.kinds) <= allowed:
             raise ValidationFailed("简易程序只能当场作出警告或者罚款（《行政处罚法》第五十一条）",
@@ -146,7 +149,8 @@ def simple_procedure_limits(ctx: Context) -> None:
                 raise ValidationFailed(
                     f"简易程序对{who}（{p.party.name}）罚款不得超过{limit:,.0f}元（《行政处罚法》第五十一条，"
                     "限额按每名当事人计算），请适用一般程序",
-                    field="fine_amount", code="simple_fine_too_high", rule="行政处罚法第五十一条")
+                    field="party_penalties" if several else "fine_amount", code="simple_fine_too_high",
+                    rule="行政处罚法第五十一条")
 
 
 @guard("electronic_service_consent", label="电子送达须经当事人同意", rule="行政处罚法第六十一条")
