@@ -147,8 +147,10 @@ class Case(Recorded):
 
     def party_links(self) -> list[CaseParty]:
         """The case's parties in the order the case names them (共同违法: several)."""
-        # .all() uses a prefetch when the selector made one (lists of cases); sorted here.
-        return sorted(self.case_parties.select_related("party").all(), key=lambda link: (link.order, link.pk))
+        # Lists of cases prefetch their parties (cases.selectors); a single case reads them here.
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("case_parties")
+        links = cached if cached is not None else self.case_parties.select_related("party")
+        return sorted(links, key=lambda link: (link.order, link.pk))
 
     def parties_in_order(self) -> list[Party]:
         return [link.party for link in self.party_links()]

@@ -70,7 +70,6 @@ def party_find(*, kind: str, number: str) -> Party | None:
 
 def check_same_party(party: Party, data: dict, prefix: str = "party") -> None:
     """Refuse a known number under another name or of another kind (named field, named rule)."""
-    number_field = f"{prefix}.id_number" if party.is_citizen else f"{prefix}.uscc"
     if normalise_name(party.name) != normalise_name(data["name"]):
         earlier = party.names.filter(old_name=data["name"].strip()).order_by("-recorded_at").first()
         if earlier is not None:
@@ -88,8 +87,7 @@ def check_same_party(party: Party, data: dict, prefix: str = "party") -> None:
         raise ValidationFailed(
             f"{party.key_label}{party.key}已登记为{party.get_kind_display()}，不得登记为"
             f"{PartyKind(data['kind']).label}（{RULE_ONE_RECORD}）",
-            field=f"{prefix}.kind" if party.is_citizen == (data["kind"] == PartyKind.CITIZEN) else number_field,
-            code="party_kind_mismatch", rule=RULE_ONE_RECORD)
+            field=f"{prefix}.kind", code="party_kind_mismatch", rule=RULE_ONE_RECORD)
 
 
 def party_register(*, actor, agency, data: dict, prefix: str = "party", reason: str = "") -> Party:

@@ -56,6 +56,12 @@ class TestOneRecordPerNumber:
             open_case(world, parties=[citizen_party(7), org_party(9, name="另一家公司")])
         assert err.value.field == "party2.name"
 
+    def test_a_known_code_under_another_kind_is_refused(self, world):
+        open_case(world, party=org_party(9))
+        with pytest.raises(ValidationFailed) as err:
+            open_case(world, party={**org_party(9), "kind": "other_org"})
+        assert err.value.field == "party.kind" and err.value.code == "party_kind_mismatch"
+
     def test_the_same_party_twice_in_one_case_is_refused(self, world):
         with pytest.raises(ValidationFailed) as err:
             open_case(world, parties=[citizen_party(7), citizen_party(7)])

@@ -63,10 +63,12 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
     organisations = [p for p in published if p.case.party.kind != "citizen"]
     assert citizens and organisations
     for publication in citizens:
-        party = publication.case.party
-        assert publication.party_name == mask_name(party.name) and publication.party_name.endswith("某")
-        for secret in (party.name, party.id_number, party.address, party.phone):
-            assert secret not in publication.text
+        parties = publication.case.parties_in_order()
+        assert publication.party_name == "、".join(mask_name(p.name) for p in parties)
+        for party in parties:
+            assert mask_name(party.name).endswith("某")
+            for secret in (party.name, party.id_number, party.address, party.phone):
+                assert secret not in publication.text
     assert any(p.party_name == p.case.party.name for p in organisations)
     # Every published decision is the redacted text of its issued 决定书, with its redacted PDF.
     from sanxiang.disclosure.services import redacted_document
