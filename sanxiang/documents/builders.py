@@ -369,11 +369,16 @@ def prior_notice(ctx: BuildContext) -> list[dict]:
 
 
 def hearing_right_notice(ctx: BuildContext) -> list[dict]:
+    """听证告知书, addressed to the parties that have the hearing right (第六十三条 is each
+    party's own: with several parties, those whose proposed penalty reaches it)."""
+    from sanxiang.cases.facts import hearing_parties
+
     case = ctx.case
     you = _you(case)
     days = param_int("hearing_request_days", case.agency)
+    entitled = hearing_parties(case) if len(case.parties_in_order()) > 1 else []
     return [
-        line(f"{addressee(case)}："), *_notice_core(case, you),
+        line(f"{'、'.join(p.name for p in entitled) or addressee(case)}："), *_notice_core(case, you),
         paragraph(f"根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，{you}有权要求举行听证。"
                   f"{you}要求听证的，应当在收到本告知书之日起{days}日内向本机关提出；逾期未提出的，视为放弃听证权利。"
                   "听证由本机关指定的非本案调查人员主持，不向当事人收取费用；"
