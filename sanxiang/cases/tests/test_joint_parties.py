@@ -118,6 +118,10 @@ class TestRulesPerParty:
         case = walk(open_joint(world), cast(world), fine=6000, until="notice")
         assert hearing_right(case)
         assert [p.name for p in hearing_parties(case)] == ["张三丰"]
+        from sanxiang.documents.services import document_issue
+
+        notice = document_issue(case=case, kind="hearing_right_notice", actor=world.alice)
+        assert notice.content["blocks"][0]["text"] == "张三丰："  # addressed to the party with the right
         org_only = walk(open_joint(world, parties=[org_party(9), org_party(11, name="测试市另一公司")]), cast(world),
                         fine=6000, until="notice")
         assert not hearing_right(org_only)
