@@ -62,7 +62,7 @@ class Publication(Recorded):
 
     def public_document(self) -> dict:
         """Exactly what the portal shows and the ledger commits to (hash = content_sha256)."""
-        return {
+        document = {
             "agency": self.agency.name,
             "kind": self.kind,
             "title": self.title,
@@ -71,6 +71,10 @@ class Publication(Recorded):
             "party_kind": self.party_kind,
             "content": self.content,
             "text": self.text,
-            "pdf_sha256": self.pdf.sha256 if self.pdf_id else None,
             "decided_on": self.decided_on,
         }
+        if self.pdf_id:
+            # Only publications released with their redacted PDF carry its hash: the documents of
+            # earlier ones keep the shape their logged hash was computed from.
+            document["pdf_sha256"] = self.pdf.sha256
+        return document
