@@ -17,7 +17,7 @@ from sanxiang.cases.walkthrough import Cast, walk
 from sanxiang.common.exceptions import ValidationFailed
 from sanxiang.ledger.verification import verify_all
 from sanxiang.reviews.selectors import review_matches
-from sanxiang.testing import OfficerFactory, citizen_id, citizen_party, org_party
+from sanxiang.testing import OfficerFactory, citizen_id, citizen_party, joint_parties, org_party
 
 TODAY = timezone.localdate()
 OPENED = TODAY - dt.timedelta(days=40)
@@ -26,7 +26,7 @@ OPENED = TODAY - dt.timedelta(days=40)
 def open_joint(world, parties=None, procedure="general", opened_on=OPENED):
     return case_open(actor=world.alice, item=world.item, title="共同擅自倾倒建筑垃圾", opened_on=opened_on,
                      officers=[world.alice_officer, world.bob_officer], procedure=procedure,
-                     parties=parties or [citizen_party(7, name="张三丰"), org_party(9)])
+                     parties=parties or joint_parties())
 
 
 def cast(world):
