@@ -244,3 +244,17 @@ class TestForms:
             "parties": [citizen_party(7), {**org_party(9), "name": "别的名称"}]}, format="json")
         assert bad.status_code == 400 and bad.json()["error"]["field"] == "party2.name"
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", ["abc", [{"party": "x"}], [{"party": 1, "penalty_kinds": ["nope"]}],
+                                  [{"party": 1, "penalty_kinds": ["fine"], "fine_amount": "-5"}]])
+def test_malformed_per_party_penalties_are_refused_by_the_api_not_crashed(world, rows):
+    from rest_framework.test import APIClient
+
+    case = walk(open_joint(world), cast(world), fine=800, until="decision")
+    client = APIClient()
+    client.force_authenticate(world.erin)
+    response = client.post(f"/api/cases/{case.pk}/actions/decide/", decide_data(case, rows), format="json")
+    assert response.status_code == 400 and response.json()["error"]["field"] == "party_penalties"
+    assert Case.objects.get(pk=case.pk).state == "decision"
