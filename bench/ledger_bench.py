@@ -74,7 +74,7 @@ def _subject_pool(writer: int, size: int = 32) -> list[tuple]:
         agency = Agency(pk=k % 4 + 1, code=AGENCIES[k % 4], name=f"测试市第{k % 4}局")
         opened = dt.date(2026, 3, 2) + dt.timedelta(days=k)
         at = T0 + dt.timedelta(days=k, minutes=n % 600)
-        case = Case(pk=n + 1, agency_id=agency.pk, item_id=k % 9 + 1, flow_id=1, party_id=n + 1,
+        case = Case(pk=n + 1, agency_id=agency.pk, item_id=k % 9 + 1, flow_id=1,
                     number=f"测城管罚立〔2026〕{n + 1}号", state="investigation", title="擅自倾倒建筑垃圾",
                     source="群众举报", opened_on=opened, decision_due=opened + dt.timedelta(days=90),
                     step_entered_at=at, facts="当事人于2026年3月1日在西工区倾倒建筑垃圾约2立方米。",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", cases_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/<int:pk>/", cases_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/actions/<slug:action>/", cases_api.CaseActionApi.as_view(), name="api-case-action"),
+    path("parties/<int:pk>/rename/", cases_api.PartyRenameApi.as_view(), name="api-party-rename"),
     path("cases/<int:pk>/evidence/", cases_api.EvidenceUploadApi.as_view(), name="api-case-evidence"),
     path("cases/<int:pk>/documents/", documents_api.CaseDocumentListApi.as_view(), name="api-case-documents"),
     path("cases/<int:pk>/document-kinds/", documents_api.CaseDocumentKindsApi.as_view(),

@@ -183,6 +183,9 @@ class CaseSpec:
     procedure: str = "general"
     officers: tuple[int, int] = (0, 1)
     gains: int | None = None  # 违法所得 (or the base the provision multiplies) recorded at 调查取证
+    # 共同违法: further parties, and each party's own fine at the decision (the first party's first).
+    co_parties: tuple[dict, ...] = ()
+    party_fines: tuple[int, ...] = ()
 
 
 @dataclass
@@ -376,6 +379,13 @@ def _urban() -> AgencySpec:
                      "周强擅自张贴宣传品案（当场处罚）", "filing_with_agency", 2, fine=None, kinds=("warning",),
                      procedure="simple",
                      facts="{day}，当事人{name}未经批准在西工区中州路人行天桥护栏上张贴宣传品三张，当场自行清除。"),
+            CaseSpec("CG-CF-004", citizen("吴海波", "19890603", "河洛市涧西区广州路15号", "13803795050"),
+                     "吴海波、郑小军共同张贴小广告案", "archived", 75, 62, 300, ("warning", "fine"),
+                     co_parties=(citizen("郑小军", "19940216", "河洛市西工区九都东路40号", "15803796060"),),
+                     party_fines=(300, 240),
+                     facts="{day}，当事人吴海波、郑小军经事先商议，共同在涧西区南昌路公交站台及周边电线杆上张贴小广告"
+                           "三十余处，其中吴海波负责联系印制并张贴二十余处，郑小军协助张贴十余处。以上事实有现场检查笔录、"
+                           "询问笔录、现场照片为证。"),
         ],
     )
 
@@ -874,8 +884,8 @@ def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
     lead, second = (ctx.officers[i] for i in spec.officers)
     seen = opened_on - dt.timedelta(days=1)
     facts = spec.facts.format(day=f"{seen.year}年{seen.month}月{seen.day}日", name=spec.party["name"])
-    case = case_open(actor=lead.user, item=item, party=spec.party, officers=[lead, second], title=spec.title,
-                     source=spec.source, procedure=spec.procedure, opened_on=opened_on)
+    case = case_open(actor=lead.user, item=item, parties=[spec.party, *spec.co_parties], officers=[lead, second],
+                     title=spec.title, source=spec.source, procedure=spec.procedure, opened_on=opened_on)
     if spec.procedure == "simple":
         return _simple(case, lead.user, spec, facts, opened_on, anchor)
     host = next(o for o in ctx.officers if o not in (lead, second))
@@ -891,7 +901,8 @@ def _create_case(ctx: _AgencyCtx, spec: CaseSpec, anchor: dt.date) -> Case:
     investigation = {"circumstances": _circumstances(case, fine, spec.gains),
                      "illegal_gains": "" if spec.gains is None else str(spec.gains)}
     case = walk(case, cast, until=until, kinds=spec.kinds, fine=fine, facts=facts, hearing=spec.hearing,
-                flagged_complex=spec.complex, start=start, investigation=investigation)
+                flagged_complex=spec.complex, start=start, investigation=investigation,
+                party_fines=spec.party_fines or None)
     if spec.until == "transferred":
         case_transition(case=case, action="submit_review", actor=cast.reviewer, data={
             "checklist": {**checklist_all(case), "crime": False}, "opinion": "transfer",
@@ -917,12 +928,13 @@ def _simple(case: Case, actor: User, spec: CaseSpec, facts: str, decided_on: dt.
         "reasons": f"违法事实确凿，依据{basis}及《中华人民共和国行政处罚法》第五十一条，当场作出行政处罚决定。",
         "statement": "当事人对违法事实无异议，未提出陈述申辩。",
     })
-    if spec.until == "archived":
-        from sanxiang.cases.engine import flow_spec
-        from sanxiang.documents.services import document_issue
+    from sanxiang.cases.engine import flow_spec
+    from sanxiang.documents.services import document_issue
 
-        document_issue(case=case, kind=flow_spec(case.flow).decision_document, actor=actor,
-                       extra={"place": "违法行为发生地"})
+    # The 当场处罚决定书 is handed over on the spot (第五十二条): issued with the decision.
+    document_issue(case=case, kind=flow_spec(case.flow).decision_document, actor=actor,
+                   extra={"place": "违法行为发生地"})
+    if spec.until == "archived":
         paid = "当事人当场缴纳罚款，执法人员出具财政部门统一制发的专用票据（《行政处罚法》第六十八条）。" if spec.fine else \
             "当场交付处罚决定书，当事人已签收。"
         case_transition(case=case, action="file_with_agency", actor=actor, data={

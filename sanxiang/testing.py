@@ -207,6 +207,11 @@ def org_party(n: int = 9, name: str = "测试市宏达建筑工程有限公司")
             "legal_representative": "李四", "address": "测试市涧西区建设路1号"}
 
 
+def joint_parties() -> list[dict]:
+    """Two parties of one case (共同违法): a citizen and an organisation, in that order."""
+    return [citizen_party(7, name="张三丰"), org_party(9)]
+
+
 @dataclass
 class World:
     """Personas: alice and bob (officers), carol (unit head), dave (legal reviewer), erin

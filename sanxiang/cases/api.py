@@ -42,7 +42,8 @@ class CaseOutput(serializers.Serializer):
     flow = serializers.CharField(source="flow.code")
     state = serializers.CharField()
     state_name = serializers.SerializerMethodField()
-    party = serializers.CharField(source="party.name")
+    party = serializers.SerializerMethodField(help_text="第一当事人（多名当事人见 parties）")
+    parties = serializers.SerializerMethodField()
     opened_on = serializers.DateField()
     decision_due = serializers.DateField(allow_null=True)
     deadline_note = serializers.CharField()
@@ -52,6 +53,14 @@ class CaseOutput(serializers.Serializer):
     proposed_fine = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     penalty_kinds = serializers.ListField(child=serializers.CharField())
     fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+    def get_party(self, case) -> str:
+        party = case.party
+        return party.name if party else ""
+
+    def get_parties(self, case) -> list[dict]:
+        return [{"id": link.party_id, "name": link.party.name, "kind": link.party.kind, "role": link.role,
+                 "order": link.order} for link in case.party_links()]
 
     def get_state_name(self, case) -> str:
         return flow_spec(case.flow).step_name(case.state)
@@ -127,7 +136,9 @@ class CaseOpenInput(serializers.Serializer):
     procedure = serializers.ChoiceField(choices=["general", "simple"], default="general")
     opened_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="立案日期（默认今天）")
     officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号列表（至少两人）")
-    party = PartySerializer()
+    party = PartySerializer(required=False, help_text="单一当事人（与 parties 二选一）")
+    parties = PartySerializer(many=True, required=False,
+                              help_text="共同违法的多名当事人，按顺序；错误字段名为 party.*、party2.*、party3.*…")
 
 
 class CaseListApi(APIView):
@@ -152,8 +163,9 @@ class CaseListApi(APIView):
         if unknown:
             raise ValidationFailed(f"执法证号不存在：{'、'.join(sorted(unknown))}", field="officers",
                                    code="officer_unknown")
-        case = case_open(actor=request.user, item=item, party=dict(v["party"]), officers=officers, title=v["title"],
-                         source=v["source"], procedure=v["procedure"], opened_on=v["opened_on"])
+        case = case_open(actor=request.user, item=item, party=dict(v["party"]) if "party" in v else None,
+                         parties=[dict(p) for p in v["parties"]] if "parties" in v else None, officers=officers,
+                         title=v["title"], source=v["source"], procedure=v["procedure"], opened_on=v["opened_on"])
         return Response(CaseDetailOutput(case, context={"request": request}).data, status=201)
 
 
@@ -208,3 +220,22 @@ class EvidenceUploadApi(APIView):
                                    kind=request.data.get("kind", ""), description=request.data.get("description", ""))
         return Response({"id": evidence.pk, "sha256": evidence.file.sha256, "size": evidence.file.size,
                          "step": evidence.step, "kind": evidence.kind}, status=201)
+
+
+class PartyRenameInput(serializers.Serializer):
+    new_name = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    evidence_ref = serializers.CharField(allow_blank=True, help_text="证明材料，如登记机关准予变更登记通知书及文号")
+
+
+class PartyRenameApi(APIView):
+    @extend_schema(request=PartyRenameInput, responses={201: dict}, summary="当事人（单位）更名登记，附证明材料")
+    def post(self, request, pk: int):
+        from sanxiang.cases.parties import party_rename
+
+        party = selectors.party_get(request.user, pk)  # out of scope: 404 before anything is read
+        data = PartyRenameInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = party_rename(party=party, actor=request.user, **data.validated_data)
+        return Response({"party": party.pk, "old_name": row.old_name, "new_name": row.new_name,
+                         "evidence_ref": row.evidence_ref}, status=201)

@@ -20,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from sanxiang.common.params import safe_parse_date
 
-FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "officer", "officers", "checklist"}
+FIELD_TYPES = {"text", "date", "money", "bool", "choice", "multichoice", "officer", "officers", "checklist",
+               "party_penalties"}
 
 
 class FlowDefinitionError(ValueError):
@@ -303,7 +304,8 @@ def _parse_action(raw: dict) -> ActionSpec:
     for f in fields:
         if f.type not in FIELD_TYPES:
             raise FlowDefinitionError(f"字段“{f.label}”的类型“{f.type}”不受支持")
-        if f.type in {"choice", "multichoice"} and f.choices not in CHOICE_LISTS and f.choices not in CHOICE_PROVIDERS:
+        if f.type in {"choice", "multichoice", "party_penalties"} and f.choices not in CHOICE_LISTS \
+                and f.choices not in CHOICE_PROVIDERS:
             raise FlowDefinitionError(f"字段“{f.label}”引用了未知的选项表“{f.choices}”")
         if f.type == "checklist" and (f.choices or DEFAULT_CHECKLIST) not in CHECKLISTS:
             raise FlowDefinitionError(f"字段“{f.label}”引用了未知的审核清单“{f.choices}”")
@@ -498,6 +500,8 @@ def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None, agency=Non
             return list(dict.fromkeys(int(v) for v in values)), None
         except (TypeError, ValueError):
             return None, f"“{spec.label}”须选择本机关工作人员"
+    if spec.type == "party_penalties":
+        return _clean_party_penalties(spec, raw, choice_values)
     if spec.type == "checklist":
         if not isinstance(raw, dict):
             return None, f"“{spec.label}”格式错误"
@@ -508,3 +512,27 @@ def clean_value(spec: FieldSpec, raw, choice_values: set[str] | None, agency=Non
             return None, f"“{spec.label}”须逐项填写审核结论，缺少：{'、'.join(missing)}"
         return {k: bool(raw[k]) for k in keys}, None
     return raw, None
+
+
+def _clean_party_penalties(spec: FieldSpec, raw, choice_values: set[str] | None):
+    """Each party's own penalty: [{"party": Party id, "penalty_kinds": [...], "fine_amount": "…"}].
+
+    Only the shape is checked here; which parties the case has is a guard's business (the
+    engine knows no case). Amounts stay strings so the value can be stored as JSON.
+    """
+    if not isinstance(raw, list | tuple):
+        return None, f"“{spec.label}”格式错误，须为每名当事人一项"
+    out = []
+    for row in raw:
+        if not isinstance(row, dict) or not str(row.get("party", "")).strip().isdigit():
+            return None, f"“{spec.label}”每项须指明当事人"
+        kinds_spec = FieldSpec("penalty_kinds", "处罚种类", "multichoice")
+        kinds, error = clean_value(kinds_spec, row.get("penalty_kinds") or [], choice_values)
+        if error:
+            return None, f"“{spec.label}”中{error}"
+        fine, error = clean_value(FieldSpec("fine_amount", "罚款金额", "money"), row.get("fine_amount"), None)
+        if error:
+            return None, f"“{spec.label}”中{error}"
+        out.append({"party": int(str(row["party"]).strip()), "penalty_kinds": kinds or [],
+                    "fine_amount": None if fine is None else str(fine)})
+    return out, None

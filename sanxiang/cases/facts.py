@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sanxiang.cases.choices import HEARING_KINDS, PartyKind
@@ -9,8 +10,11 @@ from sanxiang.common.exceptions import EvidenceMissing
 from sanxiang.registry.params import param
 
 
-def party_is_citizen(case) -> bool:
-    return case.party.kind == PartyKind.CITIZEN
+def party_is_citizen(case_or_party) -> bool:
+    """Whether a party is a natural person; given a case, its first-named party (use
+    party_penalties for a rule that concerns every party)."""
+    party = case_or_party.party if hasattr(case_or_party, "case_parties") else case_or_party
+    return party is not None and party.kind == PartyKind.CITIZEN
 
 
 def effective_kinds(case) -> list[str]:
@@ -21,15 +25,71 @@ def effective_fine(case) -> Decimal | None:
     return case.fine_amount if case.fine_amount is not None else case.proposed_fine
 
 
-def hearing_right(case) -> bool:
-    """行政处罚法第六十三条: 较大数额罚款, licence downgrade/revocation, suspension, closure…"""
-    if set(effective_kinds(case)) & {k.value for k in HEARING_KINDS}:
+@dataclass(frozen=True)
+class PartyPenalty:
+    """One party's penalty: decided (per party, at 决定) or, before that, the proposal."""
+
+    party: object
+    kinds: tuple[str, ...]
+    fine: Decimal | None
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.party.kind == PartyKind.CITIZEN
+
+
+def decided_rows(case) -> list[dict]:
+    """The per-party penalties the decision step recorded ({"party": Party.pk, "penalty_kinds",
+    "fine_amount"}), or [] when it recorded one penalty for the case."""
+    rows = (case.data or {}).get("party_penalties") or []
+    return [r for r in rows if isinstance(r, dict)]
+
+
+def party_penalties(case, *, proposed: bool = False) -> list[PartyPenalty]:
+    """Every party of the case with its own penalty, in the case's order.
+
+    Per-party rows recorded at the decision win; otherwise the case's penalty (the decided one,
+    else the proposed one; with `proposed`, always the proposal) applies to each party, as the
+    事先告知书 notifies it to each of them.
+    """
+    parties = case.parties_in_order()
+    rows = {} if proposed else {int(r["party"]): r for r in decided_rows(case) if str(r.get("party", "")).isdigit()}
+    if proposed:
+        kinds, fine = list(case.proposed_penalty_kinds or []), case.proposed_fine
+    else:
+        kinds, fine = effective_kinds(case), effective_fine(case)
+    out = []
+    for party in parties:
+        row = rows.get(party.pk)
+        if row is not None:
+            amount = row.get("fine_amount")
+            out.append(PartyPenalty(party, tuple(row.get("penalty_kinds") or ()),
+                                    Decimal(str(amount)) if amount not in (None, "") else None))
+        else:
+            out.append(PartyPenalty(party, tuple(kinds), fine))
+    return out
+
+
+def party_hearing_right(case, penalty: PartyPenalty) -> bool:
+    """行政处罚法第六十三条 for one party: 较大数额罚款 (threshold by party type), licence
+    downgrade or revocation, suspension, closure, restriction of operation or practice."""
+    if set(penalty.kinds) & {k.value for k in HEARING_KINDS}:
         return True
-    fine = effective_fine(case)
-    if fine is None:
+    if penalty.fine is None:
         return False
-    key = "hearing_fine_citizen" if party_is_citizen(case) else "hearing_fine_org"
-    return fine >= param(key, case.agency)
+    key = "hearing_fine_citizen" if penalty.is_citizen else "hearing_fine_org"
+    return penalty.fine >= param(key, case.agency)
+
+
+def hearing_parties(case) -> list:
+    """The parties that have a hearing right (each is told of it and may request a hearing)."""
+    return [p.party for p in party_penalties(case) if party_hearing_right(case, p)]
+
+
+def hearing_right(case) -> bool:
+    """Whether the case must offer a hearing: when any party has the right (第六十三条 is a right
+    of each party; one party's request is enough to hold the hearing)."""
+    return bool(hearing_parties(case))
 
 
 def av_requirements(case, step_code: str, values: dict) -> list:

@@ -23,6 +23,18 @@ class Widget:
     options: list[tuple[str, str]]
     value: object
     error: str = ""
+    kind_options: list[tuple[str, str]] | None = None  # party_penalties: the penalty kinds
+
+    @property
+    def party_rows(self) -> list[dict]:
+        """party_penalties: one row per party of the case ({party, label, kinds, fine})."""
+        given = {str(r.get("party")): r for r in (self.value or []) if isinstance(r, dict)}
+        rows = []
+        for pk, label in self.options:
+            row = given.get(pk, {})
+            rows.append({"party": pk, "label": label, "kinds": [str(k) for k in row.get("penalty_kinds") or []],
+                         "fine": row.get("fine_amount")})
+        return rows
 
     @property
     def name(self) -> str:
@@ -47,6 +59,10 @@ def _officer_options(case) -> list[tuple[str, str]]:
 
 
 def field_options(spec: FieldSpec, case) -> list[tuple[str, str]]:
+    if spec.type == "party_penalties":
+        if case is None:
+            return []
+        return [(str(p.pk), f"{p.name}（{p.get_kind_display()}）") for p in case.parties_in_order()]
     if spec.type == "checklist":
         return engine.checklist_items(spec, getattr(case, "agency", None))
     if spec.choices:
@@ -66,6 +82,8 @@ def action_widgets(action: ActionSpec, case, submitted=None, error=None) -> list
         else:
             value = _default(spec, case)
         widget = Widget(spec, field_options(spec, case), value)
+        if spec.type == "party_penalties":
+            widget.kind_options = [(str(v), str(label)) for v, label in engine.CHOICE_LISTS[spec.choices].choices]
         if error is not None and error.field == spec.name:
             widget.error = error.message
         widgets.append(widget)
@@ -87,6 +105,11 @@ def _default(spec: FieldSpec, case):
         return case.fine_amount if case.fine_amount is not None else case.proposed_fine
     if spec.type == "checklist":
         return {}
+    if spec.type == "party_penalties":
+        # Each party starts from the penalty the 告知书 notified to all of them.
+        return case.data.get(spec.name) or [
+            {"party": p.pk, "penalty_kinds": list(case.proposed_penalty_kinds),
+             "fine_amount": case.proposed_fine} for p in case.parties_in_order()]
     if hasattr(case, spec.name):
         return getattr(case, spec.name)
     return case.data.get(spec.name)
@@ -102,9 +125,21 @@ def submitted_values(action: ActionSpec, post, agency=None) -> dict:
             data[spec.name] = {key: f"{spec.name}.{key}" in post for key, _ in engine.checklist_items(spec, agency)}
         elif spec.type == "bool":
             data[spec.name] = spec.name in post
+        elif spec.type == "party_penalties":
+            data[spec.name] = _posted_party_penalties(spec.name, post)
         else:
             data[spec.name] = post.get(spec.name, "")
     return data
+
+
+def _posted_party_penalties(name: str, post) -> list[dict] | None:
+    """Rows posted as <name>.<party id>.party / .penalty_kinds / .fine_amount, in form order."""
+    marker = ".party"
+    ids = [key[len(name) + 1:-len(marker)] for key in post if key.startswith(name + ".") and key.endswith(marker)]
+    if not ids:
+        return None
+    return [{"party": pk, "penalty_kinds": post.getlist(f"{name}.{pk}.penalty_kinds"),
+             "fine_amount": post.get(f"{name}.{pk}.fine_amount", "")} for pk in ids]
 
 
 def describe_values(action: ActionSpec | None, data: dict, officer_names: dict[int, str]) -> list[tuple[str, str]]:
@@ -133,6 +168,14 @@ def _value_text(spec: FieldSpec, value, officer_names: dict[int, str]) -> str:
         return officer_names.get(int(value), str(value)) if is_db_id(value) else str(value)
     if spec.type == "officers" and isinstance(value, list):
         return "、".join(officer_names.get(int(v), str(v)) if is_db_id(v) else str(v) for v in value)
+    if spec.type == "party_penalties" and isinstance(value, list):
+        from sanxiang.cases.models import Party
+
+        names = dict(Party.objects.filter(pk__in=[r.get("party") for r in value]).values_list("pk", "name"))
+        kinds = dict(engine.CHOICE_LISTS[spec.choices].choices)
+        return "；".join(
+            f"{names.get(r.get('party'), r.get('party'))}：{'、'.join(str(kinds.get(k, k)) for k in r.get('penalty_kinds') or [])}"
+            + (f"，罚款{r['fine_amount']}元" if r.get("fine_amount") else "") for r in value)
     if spec.type == "checklist" and isinstance(value, dict):
         failed = [label for key, label in engine.checklist_items(spec) if key in value and not value.get(key)]
         return "逐项审核均通过" if not failed else "未通过：" + "、".join(failed)

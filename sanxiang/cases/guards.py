@@ -11,7 +11,10 @@ import datetime as dt
 
 from sanxiang.cases.choices import PenaltyKind, ServiceMethod
 from sanxiang.cases.engine import Context, choice_list, condition, effect, guard, separation
-from sanxiang.cases.facts import effective_fine, effective_kinds, hearing_right, party_is_citizen
+from sanxiang.cases.facts import (
+    hearing_right,
+    party_penalties,
+)
 from sanxiang.common.exceptions import OfficerNotQualified, RoleNotAllowed, ValidationFailed
 from sanxiang.registry.params import param, param_int
 
@@ -44,23 +47,31 @@ def check_officers(agency, kind: str, officers: list, on: dt.date) -> None:
 def party_valid(ctx: Context) -> None:
     from sanxiang.cases.services import validate_party_fields
 
-    party = ctx.case.party
-    validate_party_fields({f: getattr(party, f) for f in ("kind", "name", "id_number", "uscc")})
+    parties = ctx.case.parties_in_order()
+    if not parties:
+        raise ValidationFailed("案件须列明当事人（《行政处罚法》第五十九条）", field="party", code="party_missing",
+                               rule="行政处罚法第五十九条")
+    for party in parties:
+        validate_party_fields({f: getattr(party, f) for f in ("kind", "name", "id_number", "uscc")})
 
 
-@guard("fine_matches_kinds", label="罚款金额与处罚种类一致")
+@guard("fine_matches_kinds", label="罚款金额与处罚种类一致（每名当事人）")
 def fine_matches_kinds(ctx: Context) -> None:
     case = ctx.case
-    kinds = effective_kinds(case)
-    fine = effective_fine(case)
     # At 调查取证 the officer fills the proposed fields; name those so the message sits beside them.
     proposing = "proposed_fine" in ctx.values
     fine_field, kinds_field = ("proposed_fine", "proposed_penalty_kinds") if proposing else ("fine_amount", "penalty_kinds")
-    if PenaltyKind.FINE in kinds and not fine:
-        raise ValidationFailed("处罚种类包含罚款时须填写罚款金额（《行政处罚法》第五十九条第一款第（三）项）",
-                               field=fine_field, code="fine_required", rule="行政处罚法第五十九条")
-    if PenaltyKind.FINE not in kinds and fine:
-        raise ValidationFailed("填写了罚款金额，但处罚种类未选择“罚款”", field=kinds_field, code="fine_without_kind")
+    several = len(case.parties_in_order()) > 1
+    for p in party_penalties(case, proposed=proposing):
+        who = f"对{p.party.name}" if several else ""
+        if PenaltyKind.FINE in p.kinds and not p.fine:
+            raise ValidationFailed(f"{who}处罚种类包含罚款时须填写罚款金额（《行政处罚法》第五十九条第一款第（三）项）",
+                                   field="party_penalties" if several and not proposing else fine_field,
+                                   code="fine_required", rule="行政处罚法第五十九条")
+        if PenaltyKind.FINE not in p.kinds and p.fine:
+            raise ValidationFailed(f"{who}填写了罚款金额，但处罚种类未选择“罚款”",
+                                   field="party_penalties" if several and not proposing else kinds_field,
+                                   code="fine_without_kind")
 
 
 @guard("hearing_right_if_requested", label="申请听证的，须属于听证范围", rule="行政处罚法第六十三条")
@@ -80,37 +91,51 @@ def waiver_attached(ctx: Context) -> None:
                                field="rights_waived", code="waiver_not_attached", rule="行政处罚法第四十四条、第四十五条")
 
 
-@guard("not_heavier_than_notified", label="不得超出事先告知的处罚", rule="行政处罚法第四十四条、第四十五条")
+@guard("not_heavier_than_notified", label="不得超出事先告知的处罚（每名当事人）", rule="行政处罚法第四十四条、第四十五条")
 def not_heavier_than_notified(ctx: Context) -> None:
-    """不得因当事人陈述、申辩而给予更重的处罚（第四十五条）: not beyond what was notified."""
-    case = ctx.case
-    if case.proposed_fine is not None and case.fine_amount is not None and case.fine_amount > case.proposed_fine:
-        raise ValidationFailed(
-            f"决定罚款{case.fine_amount}元高于事先告知的{case.proposed_fine}元；加重处罚须重新告知"
-            "（《行政处罚法》第四十四条、第四十五条）", field="fine_amount", code="heavier_than_notified")
-    extra = set(case.penalty_kinds) - set(case.proposed_penalty_kinds)
-    if extra:
-        labels = "、".join(PenaltyKind(k).label for k in extra)
-        raise ValidationFailed(f"决定增加了事先告知未载明的处罚种类：{labels}（《行政处罚法》第四十四条）",
-                               field="penalty_kinds", code="heavier_than_notified")
+    """不得因当事人陈述、申辩而给予更重的处罚（第四十五条）: no party beyond what was notified.
 
-
-@guard("simple_procedure_limits", label="简易程序仅限警告和法定限额内罚款", rule="行政处罚法第五十一条")
-def simple_procedure_limits(ctx: Context) -> None:
+    The 事先告知书 notifies the proposed penalty to each party, so each party's decided penalty
+    is compared with it (never the case's total fine, which adds up several parties).
+    """
     case = ctx.case
-    kinds = set(case.penalty_kinds)
-    allowed = {PenaltyKind.WARNING.value, PenaltyKind.FINE.value}
-    if not kinds <= allowed:
-        raise ValidationFailed("简易程序只能当场作出警告或者罚款（《行政处罚法》第五十一条）",
-                               field="penalty_kinds", code="simple_kind_not_allowed", rule="行政处罚法第五十一条")
-    if case.fine_amount:
-        citizen = party_is_citizen(case)
-        limit = param("simple_fine_max_citizen" if citizen else "simple_fine_max_org", case.agency)
-        if case.fine_amount > limit:
-            who = "公民" if citizen else "法人或者其他组织"
+    proposed_kinds = set(case.proposed_penalty_kinds)
+    several = len(case.parties_in_order()) > 1
+    for p in party_penalties(case):
+        who = f"对{p.party.name}" if several else ""
+        if case.proposed_fine is not None and p.fine is not None and p.fine > case.proposed_fine:
             raise ValidationFailed(
-                f"简易程序对{who}罚款不得超过{limit:,.0f}元（《行政处罚法》第五十一条），请适用一般程序",
-                field="fine_amount", code="simple_fine_too_high", rule="行政处罚法第五十一条")
+                f"{who}决定罚款{p.fine}元高于事先告知的{case.proposed_fine}元；加重处罚须重新告知"
+                "（《行政处罚法》第四十四条、第四十五条）", field="party_penalties" if several else "fine_amount",
+                code="heavier_than_notified")
+        extra = set(p.kinds) - proposed_kinds
+        if extra:
+            labels = "、".join(PenaltyKind(k).label for k in extra)
+            raise ValidationFailed(f"{who}决定增加了事先告知未载明的处罚种类：{labels}（《行政处罚法》第四十四条）",
+                                   field="party_penalties" if several else "penalty_kinds", code="heavier_than_notified")
+
+
+@guard("simple_procedure_limits", label="简易程序仅限警告和法定限额内罚款（每名当事人）", rule="行政处罚法第五十一条")
+def simple_procedure_limits(ctx: Context) -> None:
+    """第五十一条 sets the limit per party (对公民二百元以下、对法人或者其他组织三千元以下): with
+    several parties, each party's own fine must be within the limit for its type; their sum is
+    not what the article measures."""
+    case = ctx.case
+    allowed = {PenaltyKind.WARNING.value, PenaltyKind.FINE.value}
+    several = len(case.parties_in_order()) > 1
+    for p in party_penalties(case):
+        if not set(p.kinds) <= allowed:
+            raise ValidationFailed("简易程序只能当场作出警告或者罚款（《行政处罚法》第五十一条）",
+                                   field="penalty_kinds", code="simple_kind_not_allowed", rule="行政处罚法第五十一条")
+        if p.fine:
+            limit = param("simple_fine_max_citizen" if p.is_citizen else "simple_fine_max_org", case.agency)
+            if p.fine > limit:
+                who = "公民" if p.is_citizen else "法人或者其他组织"
+                raise ValidationFailed(
+                    f"简易程序对{who}（{p.party.name}）罚款不得超过{limit:,.0f}元（《行政处罚法》第五十一条，"
+                    "限额按每名当事人计算），请适用一般程序",
+                    field="party_penalties" if several else "fine_amount", code="simple_fine_too_high",
+                    rule="行政处罚法第五十一条")
 
 
 @guard("electronic_service_consent", label="电子送达须经当事人同意", rule="行政处罚法第六十一条")
@@ -193,7 +218,8 @@ def decided_by_head(ctx: Context) -> None:
 def make_decision(ctx: Context) -> None:
     from sanxiang.cases.services import decision_make
 
-    ctx.created.append(decision_make(case=ctx.case, actor=ctx.actor, values=ctx.values))
+    decision, rows = decision_make(case=ctx.case, actor=ctx.actor, values=ctx.values)
+    ctx.created.extend([decision, *rows])
 
 
 @effect("serve_on_spot", label="当场交付处罚决定书，送达日期即决定日期", rule="行政处罚法第五十二条")

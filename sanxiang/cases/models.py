@@ -11,13 +11,22 @@ from sanxiang.common.models import Recorded
 
 
 class Party(Recorded):
-    """当事人. A citizen is identified by an 18-digit ID number, an organisation by its USCC.
+    """当事人: one record per person or organisation, across cases and agencies.
+
+    A citizen is identified by an 18-digit ID number, an organisation by its USCC, and the
+    number is the key (集中储存 keys on it): one row per number, system-wide. System-wide and
+    not per agency because a deployment serves the agencies of one city or county and the
+    records of one party are to be found together across all of them (全过程记录, 集中储存; a
+    supervisor reads every agency), and because an ID number or a USCC names one person or one
+    organisation nationwide: the same number under two names is an error, not two parties.
+    Seeing the row still goes through the cases a user may see (dossier.selectors).
 
     Address, phone, ID number and bank account of a natural person are private: they never
-    reach a publication (see disclosure.redaction).
+    reach a publication (see disclosure.redaction). A rename (organisations only) is a
+    PartyName row with its evidence, never an edit in place.
     """
 
-    agency = models.ForeignKey("registry.Agency", verbose_name="登记机关", on_delete=models.PROTECT,
+    agency = models.ForeignKey("registry.Agency", verbose_name="首次登记机关", on_delete=models.PROTECT,
                                related_name="parties")
     kind = models.CharField("当事人类型", max_length=20, choices=PartyKind.choices)
     name = models.CharField("名称/姓名", max_length=100)
@@ -27,11 +36,25 @@ class Party(Recorded):
     address = models.CharField("住址/住所", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     bank_account = models.CharField("银行账号", max_length=40, blank=True)
+    # Rows registered twice under one number before numbers were unique: the migration keeps
+    # the first and points the others at it (rows are never deleted: the ledger knows them).
+    merged_into = models.ForeignKey("self", verbose_name="已合并至", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged")
 
     objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number="") & models.Q(merged_into__isnull=True),
+                name="party_id_number_once",
+                violation_error_message="同一身份证号码只能登记一个当事人（当事人信息集中储存，一号一档）"),
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc="") & models.Q(merged_into__isnull=True),
+                name="party_uscc_once",
+                violation_error_message="同一统一社会信用代码只能登记一个当事人（当事人信息集中储存，一码一档）"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -39,6 +62,42 @@ class Party(Recorded):
     @property
     def is_citizen(self) -> bool:
         return self.kind == PartyKind.CITIZEN
+
+    @property
+    def key(self) -> str:
+        """The number the party is known by: ID number for a citizen, USCC otherwise."""
+        return self.id_number if self.is_citizen else self.uscc
+
+    @property
+    def key_label(self) -> str:
+        return "身份证号码" if self.is_citizen else "统一社会信用代码"
+
+
+class PartyName(Recorded):
+    """A change of an organisation's name (更名), with the evidence it was recorded on.
+
+    The party keeps one row and one number; its earlier names stay here so that old cases and
+    documents issued under them are still found under the party.
+    """
+
+    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="names")
+    old_name = models.CharField("原名称", max_length=100)
+    new_name = models.CharField("新名称", max_length=100)
+    reason = models.CharField("更名原因", max_length=300)
+    evidence_ref = models.CharField("证明材料", max_length=300,
+                                    help_text="如：市场监督管理局准予变更登记通知书及其文号")
+    evidence = models.ForeignKey("records.Evidence", verbose_name="已上传的证明材料", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当事人更名记录"
+        ordering = ["party", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
 
 
 class Case(Recorded):
@@ -51,7 +110,7 @@ class Case(Recorded):
     flow = models.ForeignKey("registry.Flow", verbose_name="适用程序", on_delete=models.PROTECT,
                              related_name="cases")
     number = models.CharField("案件编号", max_length=60, unique=True)
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="cases")
+    parties = models.ManyToManyField(Party, through="CaseParty", related_name="cases", verbose_name="当事人")
     officers = models.ManyToManyField("registry.Officer", through="CaseOfficer", related_name="cases",
                                       verbose_name="承办人员")
     state = models.CharField("当前环节", max_length=40, db_index=True)
@@ -97,6 +156,27 @@ class Case(Recorded):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def party_links(self) -> list[CaseParty]:
+        """The case's parties in the order the case names them (共同违法: several)."""
+        # Lists of cases prefetch their parties (cases.selectors); a single case reads them here.
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("case_parties")
+        links = cached if cached is not None else self.case_parties.select_related("party")
+        return sorted(links, key=lambda link: (link.order, link.pk))
+
+    def parties_in_order(self) -> list[Party]:
+        return [link.party for link in self.party_links()]
+
+    @property
+    def party(self) -> Party | None:
+        """The first-named party, for headings and lists only. Every rule that concerns the
+        parties reads all of them (cases.facts.party_penalties, hearing_right…)."""
+        links = self.party_links()
+        return links[0].party if links else None
+
+    @property
+    def party_names(self) -> str:
+        return "、".join(p.name for p in self.parties_in_order())
+
 
 class CaseOfficer(Recorded):
     """An officer assigned to a case (承办人)."""
@@ -110,6 +190,31 @@ class CaseOfficer(Recorded):
     class Meta:
         verbose_name = verbose_name_plural = "承办人员"
         constraints = [models.UniqueConstraint(fields=["case", "officer"], name="case_officer_once")]
+
+
+class CaseParty(Recorded):
+    """A party of a case, in order (第一当事人 first), with the role it has in the case."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", "当事人"
+        JOINT = "joint", "共同违法当事人"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_parties")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_links")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    role = models.CharField("身份", max_length=20, choices=Role.choices, default=Role.PARTY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件当事人"
+        ordering = ["case", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="case_party_once",
+                                    violation_error_message="同一当事人在一个案件中只能列明一次"),
+            models.UniqueConstraint(fields=["case", "order"], name="case_party_order_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.party.name}"
 
 
 class CaseEvent(Recorded):
@@ -142,7 +247,6 @@ class Decision(Recorded):
     penalty_kinds = models.JSONField("处罚种类", default=list)
     fine_amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     reasons = models.TextField("理由及依据")
-    text = models.TextField("决定书正文")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = CaseScopedQuerySet.as_manager()
@@ -153,3 +257,48 @@ class Decision(Recorded):
 
     def __str__(self) -> str:
         return self.number
+
+    # The decision's text is not stored here: its one source is the issued 行政处罚决定书
+    # (documents.builders.decision). These read the current version of that document.
+    @property
+    def document(self):
+        """The current version of the issued 决定书 (当场处罚决定书 in the simple procedure), or None."""
+        from sanxiang.documents.selectors import decision_document
+
+        return decision_document(self)
+
+    @property
+    def text(self) -> str:
+        """The plain text of the issued 决定书; empty until it is issued."""
+        from sanxiang.documents.content import plain_text
+
+        document = self.document
+        return plain_text(document.content) if document is not None else ""
+
+    def party_penalties(self) -> list[DecisionParty]:
+        return list(self.party_rows.select_related("party").order_by("order", "pk"))
+
+
+class DecisionParty(Recorded):
+    """Each party's own penalty in the decision (共同违法: 分别裁量, 分别处罚)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="party_rows")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="decision_rows")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    penalty_kinds = models.JSONField("处罚种类", default=list)
+    fine_amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当事人处罚"
+        ordering = ["decision", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "party"], name="decision_party_once")]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} {self.party.name}"
+
+    @property
+    def penalty_label(self) -> str:
+        from sanxiang.cases.choices import PenaltyKind
+
+        text = "、".join(PenaltyKind(k).label for k in self.penalty_kinds if k in PenaltyKind.values)
+        return text + (f"，罚款{self.fine_amount}元" if self.fine_amount else "")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from sanxiang.accounts.models import Role
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, Party
+from sanxiang.common.exceptions import NotFound
 
 
 def case_queryset(user) -> QuerySet[Case]:
     """Every case the user may see (the rule is Case.objects.visible_to, see accounts.scoping)."""
-    return Case.objects.visible_to(user).select_related("agency", "item", "flow", "party")
+    return Case.objects.visible_to(user).select_related("agency", "item", "flow").prefetch_related(
+        "case_parties__party")
 
 
 def case_list(user, *, mine: bool = False, state: str | None = None) -> QuerySet[Case]:
@@ -24,7 +26,7 @@ def case_list(user, *, mine: bool = False, state: str | None = None) -> QuerySet
 
 def case_get(user, pk: int) -> Case:
     """The case, or NotFound (OutOfScope, audited, when it exists outside the user's scope)."""
-    return Case.objects.select_related("agency", "item", "flow", "party").get_visible(
+    return Case.objects.select_related("agency", "item", "flow").prefetch_related("case_parties__party").get_visible(
         user, pk=pk, message="案件不存在或无权查看")
 
 
@@ -49,3 +51,15 @@ def work_queue(user) -> QuerySet[Case]:
                 ids.append(case.pk)
                 break
     return qs.filter(pk__in=ids)
+
+
+def party_get(user, pk: int) -> Party:
+    """A party the user may see: one that is a party to a case the user may see."""
+    party = Party.objects.filter(pk=pk, case_links__case__in=case_queryset(user)).distinct().first()
+    if party is None:
+        if Party.objects.filter(pk=pk).exists():
+            from sanxiang.accounts.scoping import OutOfScope
+
+            raise OutOfScope("当事人不存在或无权查看", ref=f"cases.party:{pk}")
+        raise NotFound("当事人不存在或无权查看")
+    return party

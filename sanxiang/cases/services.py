@@ -9,18 +9,16 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases import engine
-from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
 from sanxiang.cases.facts import check_av_records
 from sanxiang.cases.guards import check_officers
-from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, Decision, Party
+from sanxiang.cases.models import Case, CaseEvent, CaseOfficer, CaseParty, Decision, DecisionParty
+from sanxiang.cases.parties import party_prefix, party_register, validate_party_fields
 from sanxiang.cases.procedure import (
     check_chronology,
     check_periods,
     check_separation,
     late_payment,
-    rate_text,
-    remedy_periods,
 )
 from sanxiang.common.calendar import add_working_days, current_calendar
 from sanxiang.common.exceptions import (
@@ -31,7 +29,6 @@ from sanxiang.common.exceptions import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
 from sanxiang.common.models import next_number
 from sanxiang.common.workdays import UnknownCalendarYear
 from sanxiang.ledger.services import ledger_append
@@ -48,25 +45,6 @@ CASE_COLUMNS = {
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def validate_party_fields(data: dict) -> dict:
-    """Check a party: citizens by 18-digit ID with checksum, organisations by USCC with checksum."""
-    kind = data.get("kind")
-    if kind not in PartyKind.values:
-        raise ValidationFailed("当事人类型须为自然人、法人或其他组织", field="party.kind", code="party_kind")
-    if not (data.get("name") or "").strip():
-        raise ValidationFailed("当事人名称/姓名为必填项", field="party.name", code="party_name")
-    clean = dict(data)
-    try:
-        if kind == PartyKind.CITIZEN:
-            clean["id_number"] = validate_citizen_id(data.get("id_number") or "")
-        else:
-            clean["uscc"] = validate_uscc(data.get("uscc") or "")
-    except IdNumberError as exc:
-        field = "party.id_number" if kind == PartyKind.CITIZEN else "party.uscc"
-        raise ValidationFailed(str(exc), field=field, code=exc.code) from exc
-    return clean
 
 
 def _check_role(actor, roles, what: str) -> None:
@@ -116,10 +94,37 @@ def _step_due(step: StepSpec | None, agency, entered: dt.date, case: Case | None
     return entered + dt.timedelta(days=n), ""
 
 
+def _party_list(party: dict | None, parties: list[dict] | None) -> list[dict]:
+    """The parties of a new case: `parties` (共同违法: several), or the one `party` (kept for
+    callers of the earlier single-party API)."""
+    if parties is not None and party is not None:
+        raise ValidationFailed("请只提供 party 或 parties 之一", field="parties", code="party_twice")
+    chosen = list(parties) if parties is not None else ([party] if party is not None else [])
+    if not chosen:
+        raise ValidationFailed("立案须列明当事人（《行政处罚法》第五十九条）", field="party.name", code="party_missing",
+                               rule="行政处罚法第五十九条")
+    cleaned, seen = [], {}
+    for index, data in enumerate(chosen):
+        prefix = party_prefix(index)
+        if not isinstance(data, dict):
+            raise ValidationFailed("当事人信息格式错误", field=f"{prefix}.name", code="party_format")
+        clean = validate_party_fields(data, prefix)
+        key = clean["id_number"] or clean["uscc"]
+        if key in seen:
+            raise ValidationFailed(f"第{index + 1}名当事人与第{seen[key] + 1}名为同一证件号码，同一当事人只能列明一次",
+                                   field=f"{prefix}.{'id_number' if clean['id_number'] else 'uscc'}",
+                                   code="party_listed_twice")
+        seen[key] = index
+        cleaned.append(clean)
+    return cleaned
+
+
 @transaction.atomic
-def case_open(*, actor, item, party: dict, officers: list, title: str, source: str = "",
-              procedure: str = "general", opened_on: dt.date | None = None) -> Case:
-    """立案: register a case on an enforcement item with at least two qualified officers."""
+def case_open(*, actor, item, officers: list, title: str, party: dict | None = None,
+              parties: list[dict] | None = None, source: str = "", procedure: str = "general",
+              opened_on: dt.date | None = None) -> Case:
+    """立案: register a case on an enforcement item with at least two qualified officers and one
+    or more parties (共同违法). A party whose number is known is the same record (集中储存)."""
     _check_role(actor, {Role.OFFICER}, "立案登记")
     _check_scope(actor, item.agency)
     if item.kind != ActionKind.PENALTY:
@@ -138,7 +143,7 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
     actor_officer = getattr(actor, "officer", None)
     if actor_officer is None or actor_officer not in officers:
         raise ValidationFailed("立案人须为本案承办人员之一", field="officers", code="actor_not_assigned")
-    party_data = validate_party_fields(party)
+    party_data = _party_list(party, parties)
     spec = flow_spec(flow)
     # The officers assigned are the case's investigators: the step-level separation rules of the
     # flow (法制审核人员不参与调查取证) apply to each of them before anything is written.
@@ -149,23 +154,26 @@ def case_open(*, actor, item, party: dict, officers: list, title: str, source: s
                 if step.separation:
                     check_separation(case=unsaved, actor=officer.user, step=step_code, doing="assignment",
                                      today=opened_on)
-    party_row = Party.objects.create(agency=agency, **{k: party_data.get(k, "") for k in (
-        "kind", "name", "id_number", "uscc", "legal_representative", "address", "phone", "bank_account")})
+    party_rows = [party_register(actor=actor, agency=agency, data=data, prefix=party_prefix(i))
+                  for i, data in enumerate(party_data)]
     year = opened_on.year
     number = f"{agency.doc_prefix}立〔{year}〕{next_number(f'case:{agency.code}:{year}')}号"
     decision_due, note = _decision_due(agency, opened_on) if spec.procedure == "general" else (None, "")
     case = Case.objects.create(
-        agency=agency, item=item, flow=flow, number=number, party=party_row, state=spec.start,
+        agency=agency, item=item, flow=flow, number=number, state=spec.start,
         title=title.strip(), source=source, opened_on=opened_on, decision_due=decision_due, deadline_note=note,
         step_entered_at=timezone.now(), created_by=actor,
     )
     case.step_due, case.step_due_note = _step_due(spec.steps[spec.start], agency, opened_on)
     case.save(update_fields=["step_due", "step_due_note"])
     assignments = [CaseOfficer.objects.create(case=case, officer=o, is_lead=(o == actor_officer)) for o in officers]
+    links = [CaseParty.objects.create(case=case, party=p, order=i,
+                                      role=CaseParty.Role.JOINT if len(party_rows) > 1 else CaseParty.Role.PARTY)
+             for i, p in enumerate(party_rows)]
     event = CaseEvent.objects.create(case=case, action="open", action_name="立案登记", from_state="",
                                      to_state=case.state, actor=actor, actor_role=actor.role,
                                      at=timezone.now(), data={"title": case.title, "procedure": procedure})
-    entry = ledger_append(kind="case.open", actor=actor, agency=agency, subjects=[case, party_row, event, *assignments],
+    entry = ledger_append(kind="case.open", actor=actor, agency=agency, subjects=[case, *party_rows, *links, event, *assignments],
                           summary=f"立案登记 {case.number}")
     CaseEvent.objects.filter(pk=event.pk).update(ledger_index=entry.index)
     return case
@@ -199,7 +207,7 @@ def available_actions(case: Case, user) -> list:
 @transaction.atomic
 def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     """Perform `action` on the case: role, step order, fields and guards, then effects and log."""
-    case = Case.objects.select_for_update().select_related("agency", "item", "flow", "party").get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("agency", "item", "flow").get(pk=case.pk)
     _check_scope(actor, case.agency)
     spec: FlowSpec = flow_spec(case.flow)
     step = spec.steps.get(case.state)
@@ -274,47 +282,28 @@ def _jsonable(values: dict) -> dict:
     return out
 
 
-def decision_make(*, case: Case, actor, values: dict) -> Decision:
-    """Number and record the decision (〔year〕第N号, per agency and year, gapless)."""
+def decision_make(*, case: Case, actor, values: dict) -> tuple[Decision, list[DecisionParty]]:
+    """Number and record the decision (〔year〕第N号, per agency and year, gapless), with each
+    party's own penalty (DecisionParty; one row per party, also for a single party).
+
+    The decision's text is not written here: its one source is the 决定书 issued from the case
+    (documents.builders.decision), which Decision.text reads.
+    """
+    from sanxiang.cases.facts import party_penalties
+
     decided_on = values.get("decided_on") or today()
     spec = flow_spec(case.flow)
     # Each procedure numbers its decisions in its own series (当场处罚决定书 carry the flow's mark).
     scope = f"decision:{case.agency.code}:{spec.procedure}:{decided_on.year}"
     number = f"{case.agency.doc_prefix}{spec.decision_mark}〔{decided_on.year}〕第{next_number(scope)}号"
     case.decided_on = decided_on
-    kinds_text = "、".join(PenaltyKind(k).label for k in case.penalty_kinds)
-    fine_text = f"罚款人民币{case.fine_amount:,.2f}元" if case.fine_amount else ""
-    text = _decision_text(case, number, kinds_text, fine_text, values.get("reasons", ""))
-    return Decision.objects.create(case=case, number=number, decided_on=decided_on, penalty_kinds=case.penalty_kinds,
-                                   fine_amount=case.fine_amount, reasons=values.get("reasons", ""), text=text,
-                                   decided_by=actor)
-
-
-def _decision_text(case: Case, number: str, kinds_text: str, fine_text: str, reasons: str) -> str:
-    """The decision as 行政处罚法第五十九条 lists it."""
-    party = case.party
-    ident = f"身份证号码：{party.id_number}" if party.is_citizen else f"统一社会信用代码：{party.uscc}"
-    payment_days = param_int("payment_days", case.agency)
-    rate = rate_text(case.agency)
-    reconsideration_days, litigation_months = remedy_periods(case.agency)
-    agency = case.agency
-    lines = [
-        f"{agency.name}",
-        "行政处罚决定书",
-        number,
-        f"当事人：{party.name}，{ident}，住址：{party.address or '—'}"
-        + (f"，法定代表人：{party.legal_representative}" if party.legal_representative else ""),
-        f"违法事实和证据：{case.facts}",
-        f"处罚种类和依据：{reasons}",
-        f"处罚内容：{kinds_text}{('，' + fine_text) if fine_text else ''}。",
-        (f"履行方式和期限：自收到本决定书之日起{payment_days}日内缴纳罚款；到期不缴纳的，每日按罚款数额的{rate}"
-         "加处罚款（《行政处罚法》第七十二条）。") if fine_text else "履行方式和期限：自收到本决定书之日起履行。",
-        f"救济途径和期限：如不服本决定，可以在收到本决定书之日起{reconsideration_days}日内向{agency.reconsideration_body}"
-        f"申请行政复议，或者在{litigation_months}个月内向{agency.litigation_court}提起行政诉讼。",
-        f"{agency.name}",
-        f"{case.decided_on:%Y年%m月%d日}",
-    ]
-    return "\n".join(lines)
+    decision = Decision.objects.create(case=case, number=number, decided_on=decided_on,
+                                       penalty_kinds=case.penalty_kinds, fine_amount=case.fine_amount,
+                                       reasons=values.get("reasons", ""), decided_by=actor)
+    rows = [DecisionParty.objects.create(decision=decision, party=p.party, order=i, penalty_kinds=list(p.kinds),
+                                         fine_amount=p.fine)
+            for i, p in enumerate(party_penalties(case))]
+    return decision, rows
 
 
 def case_is_overdue(case: Case, on: dt.date | None = None) -> list[str]:
@@ -343,4 +332,4 @@ def case_flags(case: Case, on: dt.date | None = None) -> list[str]:
     return flags
 
 
-__all__ = ["case_open", "case_transition", "available_actions", "DomainError"]
+__all__ = ["case_open", "case_transition", "available_actions", "validate_party_fields", "DomainError"]

@@ -27,6 +27,7 @@ from sanxiang.cases.choices import PartyKind, PenaltyKind
 from sanxiang.cases.engine import ActionSpec, FlowSpec, flow_spec
 from sanxiang.cases.facts import hearing_right
 from sanxiang.cases.forms import action_widgets, describe_values, submitted_values, unplaced_error
+from sanxiang.cases.parties import party_prefix
 from sanxiang.cases.procedure import late_payment, payment_due
 from sanxiang.cases.services import available_actions, case_is_overdue, case_open, case_transition, today
 from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
@@ -45,6 +46,27 @@ from sanxiang.supervision.selectors import case_access_log
 from sanxiang.supervision.services import ReasonRequired, access_record
 
 PARTY_FIELDS = ("kind", "name", "id_number", "uscc", "legal_representative", "address", "phone")
+MAX_PARTIES = 20
+
+
+def _posted_parties(post) -> list[dict]:
+    """The party blocks of the 立案 form (party_*, party2_*, …). Extra blocks left blank are
+    dropped, and the rest renumbered, so a refusal names the block the officer sees."""
+    try:
+        count = min(max(int(post.get("party_count") or 1), 1), MAX_PARTIES)
+    except ValueError:
+        count = 1
+    parties = []
+    for i in range(count):
+        data = {k: post.get(f"{party_prefix(i)}_{k}", "").strip() for k in PARTY_FIELDS}
+        if i > 0 and not any(data[k] for k in ("name", "id_number", "uscc")):
+            continue
+        parties.append(data)
+    return parties
+
+
+def _party_forms(parties: list[dict]) -> list[dict]:
+    return [{"prefix": party_prefix(i), "n": i + 1, "values": data} for i, data in enumerate(parties)]
 
 
 def _is_htmx(request) -> bool:
@@ -110,28 +132,35 @@ def case_new(request):
     items = EnforcementItem.objects.filter(agency_id__in=agency_ids, kind="penalty", is_active=True).order_by("code")
     officers = Officer.objects.filter(agency_id__in=agency_ids, certificate_no__isnull=False).order_by("name")
     own = getattr(user, "officer", None)
-    form = {"officers": [str(own.pk)] if own else [], "opened_on": today().isoformat(), "party_kind": "citizen"}
+    form = {"officers": [str(own.pk)] if own else [], "opened_on": today().isoformat()}
+    parties = [{"kind": "citizen"}]
     error = None
     if request.method == "POST":
         post = request.POST
         form = {k: post.get(k, "") for k in post} | {"officers": post.getlist("officers")}
-        try:
-            item = items.filter(pk=post.get("item") if is_db_id(post.get("item")) else 0).first()
-            if item is None:
-                raise ValidationFailed("请选择执法事项", field="item", code="item_required")
-            party = {k: post.get(f"party_{k}", "").strip() for k in PARTY_FIELDS}
-            chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if is_db_id(v)]))
-            case = case_open(actor=user, item=item, party=party, officers=chosen, title=post.get("title", ""),
-                             source=post.get("source", "").strip(), procedure=post.get("procedure", "general"),
-                             opened_on=_parse_opened_on(post.get("opened_on", "")))
-            messages.success(request, f"已立案登记：{case.number}")
-            return redirect("cases:detail", pk=case.pk)
-        except DomainError as exc:
-            error = exc
+        parties = _posted_parties(post)
+        if "add_party" in post:
+            # 添加当事人 (共同违法): the same form back with one more party block; nothing is saved.
+            parties = [*parties, {"kind": "citizen"}][:MAX_PARTIES]
+        else:
+            try:
+                item = items.filter(pk=post.get("item") if is_db_id(post.get("item")) else 0).first()
+                if item is None:
+                    raise ValidationFailed("请选择执法事项", field="item", code="item_required")
+                chosen = list(officers.filter(pk__in=[v for v in post.getlist("officers") if is_db_id(v)]))
+                case = case_open(actor=user, item=item, parties=parties, officers=chosen,
+                                 title=post.get("title", ""), source=post.get("source", "").strip(),
+                                 procedure=post.get("procedure", "general"),
+                                 opened_on=_parse_opened_on(post.get("opened_on", "")))
+                messages.success(request, f"已立案登记：{case.number}")
+                return redirect("cases:detail", pk=case.pk)
+            except DomainError as exc:
+                error = exc
     status = error.status if error else (403 if user.role != Role.OFFICER else 200)
     return render(request, "cases/case_new.html", {
         "items": items, "officers": officers, "form": form, "error": error, "party_kinds": PartyKind.choices,
-        # A service names party fields "party.name"; the inputs are "party_name".
+        "party_forms": _party_forms(parties), "party_count": len(parties), "max_parties": MAX_PARTIES,
+        # A service names party fields "party.name", "party2.uscc"; the inputs are "party_name", "party2_uscc".
         "error_field": (error.field or "").replace(".", "_") if error else "",
         "may_open": user.role == Role.OFFICER, "today": today(),
     }, status=status)
@@ -203,6 +232,7 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "evidence_kinds": EvidenceKind.choices, "upload_error": upload_error, "upload_values": upload_values or {},
         "reviews": case.reviews.select_related("reviewer"),
         "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,
+        "decision_document": _decision_document(case), "parties": case.party_links(),
         "overdue": case_is_overdue(case, on), "review_matches": review_matches(case),
         "payment_due": payment_due(case), "late_payment": late_payment(case, on),
         "late": list((case.data.get("late") or {}).values()),
@@ -244,6 +274,11 @@ def case_discretion_hint(request, pk):
     return render(request, "cases/_discretion.html", {
         "discretion": case_discretion(case, codes=codes, base=_money(request.GET.get("illegal_gains"))),
         "key": request.GET.get("key", "form")})
+
+
+def _decision_document(case):
+    decision = getattr(case, "decision", None)
+    return decision.document if decision is not None else None
 
 
 def _render_case(request, case, *, status: int = 200, **kwargs):

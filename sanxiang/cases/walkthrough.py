@@ -36,7 +36,8 @@ STOPS = ["filing", "investigation", "examination", "notice", "hearing", "legal_r
 
 def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fine: Decimal | int | None = 500,
          facts: str = "", hearing: bool = False, flagged_complex: bool = False, start: dt.date | None = None,
-         opinion: str = "agree", documents: bool | None = None, investigation: dict | None = None) -> Case:
+         opinion: str = "agree", documents: bool | None = None, investigation: dict | None = None, party_fines=None,
+         decision_document: bool = True) -> Case:
     """Advance `case` (general procedure) step by step until its state is `until` or final.
 
     `start` is the day the notice is served (defaults to the opening date + 10 days); later dates
@@ -45,6 +46,9 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
     the dossier are issued at the steps that make them, as an officer would (a document of a past
     step could only be a 补正). `investigation` adds fields to
     调查取证 (e.g. circumstances, illegal_gains, benchmark_reason).
+    With `decision_document` (the default), the officer issues the 行政处罚决定书 right after the
+    decision, before it is served. `party_fines` gives each party of a case with several parties
+    its own fine (in the case's order); otherwise every party gets `kinds` and `fine`.
     """
     if documents is None:
         documents = until == "archived"
@@ -91,6 +95,7 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             "penalty_kinds": list(kinds),
             "fine_amount": "" if fine_value is None else str(fine_value),
             "reasons": f"依据{_basis_text(case)}，决定给予上述行政处罚。",
+            **_party_penalties(case, kinds, fine_value, party_fines),
         }),
         "service": ("record_service", cast.officer, {
             "served_on": (notice_on + dt.timedelta(days=16 if hearing else 8)).isoformat(),
@@ -112,6 +117,10 @@ def walk(case: Case, cast: Cast, *, until: str = "archived", kinds=("fine",), fi
             issue_dossier_documents(case, cast)
         attach_required_av(case, cast, data)
         case_transition(case=case, action=action, actor=actor, data=data)
+        if action == "decide" and decision_document:
+            from sanxiang.documents.services import document_issue
+
+            document_issue(case=case, kind="decision", actor=cast.officer)
     raise RuntimeError(f"case {case.number} did not reach {until}")
 
 
@@ -131,6 +140,17 @@ def discussion_participants(case: Case) -> list[int]:
     ordered = list(staff.filter(is_legal_reviewer=True)) + list(staff.filter(cases=case))
     ordered += list(staff.exclude(pk__in=[o.pk for o in ordered]))
     return list(dict.fromkeys(o.pk for o in ordered))[:3]
+
+
+def _party_penalties(case: Case, kinds, fine: Decimal | None, party_fines) -> dict:
+    """The decide step's per-party rows when the case has several parties (共同违法)."""
+    parties = case.parties_in_order()
+    if len(parties) < 2:
+        return {}
+    fines = list(party_fines) if party_fines else [fine] * len(parties)
+    return {"party_penalties": [
+        {"party": p.pk, "penalty_kinds": list(kinds), "fine_amount": "" if f is None else str(f)}
+        for p, f in zip(parties, fines, strict=True)]}
 
 
 def _basis_text(case: Case) -> str:

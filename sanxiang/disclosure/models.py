@@ -26,8 +26,11 @@ class PublicationQuerySet(AgencyScopedQuerySet):
 class Publication(Recorded):
     """A decision as published: redacted structured fields and text, with its due date.
 
-    The case link is kept for the staff side (to find what to publish); the portal renders only
-    this row's own fields.
+    Created pending when the decision is made; on release, `text` and `pdf` are made from the
+    issued 行政处罚决定书 (`document`, the one source of the decision's text): its redacted
+    text and a PDF rendered from the redacted content by the documents' own renderer. The case
+    link is kept for the staff side (to find what to publish); the portal renders only this
+    row's own fields.
     """
 
     agency = models.ForeignKey("registry.Agency", verbose_name="公示机关", on_delete=models.PROTECT,
@@ -40,7 +43,13 @@ class Publication(Recorded):
     party_name = models.CharField("当事人（已脱敏）", max_length=100)
     party_kind = models.CharField("当事人类型", max_length=20)
     content = models.JSONField("公示内容（已脱敏）")
-    text = models.TextField("决定书全文（已脱敏）")
+    text = models.TextField("决定书全文（已脱敏）", blank=True)
+    document = models.ForeignKey("documents.Document", verbose_name="公示所依据的决定书", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="publications")
+    source_sha256 = models.CharField("决定书内容哈希", max_length=64, blank=True,
+                                     help_text="所依据的决定书版本的内容 SHA-256（未脱敏原件）")
+    pdf = models.ForeignKey("records.StoredFile", verbose_name="决定书公开版 PDF（已脱敏）", null=True, blank=True,
+                            on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField("决定日期")
     due_on = models.DateField("公示期限", null=True, blank=True)
     due_note = models.CharField("期限说明", max_length=300, blank=True)
@@ -64,7 +73,7 @@ class Publication(Recorded):
 
     def public_document(self) -> dict:
         """Exactly what the portal shows and the ledger commits to (hash = content_sha256)."""
-        return {
+        document = {
             "agency": self.agency.name,
             "kind": self.kind,
             "title": self.title,
@@ -75,3 +84,8 @@ class Publication(Recorded):
             "text": self.text,
             "decided_on": self.decided_on,
         }
+        if self.pdf_id:
+            # Only publications released with their redacted PDF carry its hash: the documents of
+            # earlier ones keep the shape their logged hash was computed from.
+            document["pdf_sha256"] = self.pdf.sha256
+        return document

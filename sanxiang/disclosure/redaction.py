@@ -45,6 +45,7 @@ __all__ = [
     "PLACEHOLDERS",
     "RedactionResult",
     "mask_name",
+    "redact_content",
     "redact_party",
     "redact_text",
 ]
@@ -322,6 +323,35 @@ def redact_text(text: str, *, person_names: Iterable[str] = (),
     text = _replace_exact(text or "", _exact_replacements(person_names, known_values), counter)
     text = _redact_outside(text, _protected_spans(text, public_values), counter)
     return RedactionResult(text=text, removed=[(kind, counter[kind]) for kind in KINDS if counter[kind]])
+
+
+# Keys of a document's structured content that hold codes, not text (documents.content).
+_STRUCTURAL_KEYS = frozenset({"type", "kind", "layout", "indent", "version"})
+
+
+def redact_content(content, *, person_names: Iterable[str] = (),
+                   known_values: Iterable[str | tuple[str, str]] = (),
+                   public_values: Iterable[str] = ()):
+    """A copy of a document's structured content (documents.content) with every text redacted.
+
+    The published text and the published PDF of a decision are both made from this one redacted
+    copy, so they cannot differ. Each string is redacted on its own: a pattern never spans two
+    blocks, exactly as a reader sees them.
+    """
+    names, values, public = list(person_names), list(known_values), list(public_values)
+
+    def walk(node, key=None):
+        if isinstance(node, str):
+            if key in _STRUCTURAL_KEYS:
+                return node
+            return redact_text(node, person_names=names, known_values=values, public_values=public).text
+        if isinstance(node, dict):
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        return node
+
+    return walk(content)
 
 
 # --- parties ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 
 
 def published(query: str = "", agency_code: str = "") -> QuerySet[Publication]:
-    qs = Publication.objects.released().select_related("agency")
+    qs = Publication.objects.released().select_related("agency", "pdf", "document")
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(party_name__icontains=query) | Q(decision_number__icontains=query))
     if agency_code:

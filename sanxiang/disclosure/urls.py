@@ -14,4 +14,5 @@ urlpatterns = [
     path("flows/<slug:code>/", views.flow_detail, name="flow"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("decisions/<int:pk>/pdf/", views.decision_pdf, name="decision-pdf"),
 ]

@@ -6,7 +6,8 @@ drawn from the same flow definition the engine runs.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -228,3 +229,13 @@ def decision_detail(request, pk):
     if publication is None:
         raise Http404("公示信息不存在或已撤回")
     return render(request, "portal/decision.html", {"p": publication, "tree_size": ledger_size()})
+
+
+def decision_pdf(request, pk):
+    """The redacted PDF of the published 决定书 (rendered from the redacted document content)."""
+    publication = selectors.published_get(pk)
+    if publication is None or publication.pdf_id is None:
+        raise Http404("公示信息不存在或已撤回")
+    handle = default_storage.open(publication.pdf.storage_name, "rb")
+    filename = f"{publication.decision_number}（公开版）.pdf"
+    return FileResponse(handle, as_attachment=False, filename=filename, content_type="application/pdf")

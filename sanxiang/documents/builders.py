@@ -49,7 +49,39 @@ def not_implemented(ctx: BuildContext) -> list[dict]:  # pragma: no cover - regi
 
 
 def _you(case) -> str:
-    return "你" if case.party.is_citizen else "你单位"
+    """How a letter addresses the party: 你 / 你单位, or 你们 when it goes to several (共同违法)."""
+    parties = case.parties_in_order()
+    if len(parties) > 1:
+        return "你们"
+    return "你" if parties and parties[0].is_citizen else "你单位"
+
+
+def addressee(case) -> str:
+    """The salutation of a letter: every party, in the case's order."""
+    return case.party_names
+
+
+def parties_rows(case) -> list:
+    """The party rows of a form: one block per party, numbered when there are several."""
+    parties = case.parties_in_order()
+    if len(parties) == 1:
+        return party_rows(parties[0])
+    rows = []
+    for i, party in enumerate(parties, 1):
+        for row in party_rows(party):
+            pairs = [row] if isinstance(row[0], str) else row
+            rows.append([(f"当事人{i}" if label == "当事人" else label, value) for label, value in pairs])
+    return rows
+
+
+def parties_lines(case) -> list[dict]:
+    """The party block at the top of a letter, for every party (当事人一、当事人二…)."""
+    parties = case.parties_in_order()
+    blocks = []
+    for i, party in enumerate(parties, 1):
+        label = "当事人" if len(parties) == 1 else f"当事人{i}"
+        blocks += party_lines(party, label)
+    return blocks
 
 
 def party_rows(party) -> list:
@@ -61,12 +93,12 @@ def party_rows(party) -> list:
             ("住所", party.address or "—")]
 
 
-def party_lines(party) -> list[dict]:
-    """The party block at the top of a letter (告知书、决定书)."""
+def party_lines(party, label: str = "当事人") -> list[dict]:
+    """The block of one party at the top of a letter (告知书、决定书)."""
     if party.is_citizen:
-        rows = [f"当事人：{party.name}", f"身份证号码：{party.id_number}", f"住址：{party.address or '—'}"]
+        rows = [f"{label}：{party.name}", f"身份证号码：{party.id_number}", f"住址：{party.address or '—'}"]
     else:
-        rows = [f"当事人：{party.name}", f"统一社会信用代码：{party.uscc}",
+        rows = [f"{label}：{party.name}", f"统一社会信用代码：{party.uscc}",
                 f"法定代表人（负责人）：{party.legal_representative or '—'}", f"住所：{party.address or '—'}"]
     return [line(r) for r in rows]
 
@@ -239,7 +271,7 @@ def filing_approval(ctx: BuildContext) -> list[dict]:
             ("案由", case.title),
             [("案件来源", case.source or "—"), ("立案日期", cn_date(case.opened_on))],
             ("执法事项", f"{case.item.code} {case.item.name}"),
-            *party_rows(case.party),
+            *parties_rows(case),
             ("简要案情", summary),
             ("承办人员", officers_text(case)),
         ),
@@ -260,7 +292,7 @@ def inspection_record(ctx: BuildContext) -> list[dict]:
         fields(
             (f"{mode}时间", when),
             (f"{mode}地点", x["place"]),
-            *party_rows(case.party),
+            *parties_rows(case),
             [(f"{mode}人员", "、".join(o.name for o in people)),
              ("执法证号", "、".join(o.certificate_no or "—" for o in people))],
             [("记录人", x.get("recorder") or (people[0].name if people else "")), ("在场人员", x.get("present") or "—")],
@@ -307,7 +339,7 @@ def evidence_preservation(ctx: BuildContext) -> list[dict]:
     preserved_on = x.get("preserved_on") or ctx.issued_on
     rows = [[str(i), *item] for i, item in enumerate(x["items"], 1)]
     return [
-        line(f"{case.party.name}："),
+        line(f"{addressee(case)}："),
         paragraph(f"因{you}涉嫌{case.title}，在证据可能灭失或者以后难以取得的情况下，经本机关负责人批准，"
                   f"依据《中华人民共和国行政处罚法》第五十六条的规定，本机关决定自{cn_date(preserved_on)}起对下列物品"
                   f"予以先行登记保存，保存地点为{x['storage_place']}。"),
@@ -337,7 +369,7 @@ def prior_notice(ctx: BuildContext) -> list[dict]:
     you = _you(case)
     # The same parameter the engine enforces before the decision (cases.procedure periods).
     statement_days = param_int("statement_days", case.agency)
-    blocks = [line(f"{case.party.name}："), *_notice_core(case, you),
+    blocks = [line(f"{addressee(case)}："), *_notice_core(case, you),
               paragraph(f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，{you}有权进行陈述和申辩。"
                         f"{you}可以在收到本告知书之日起{cn_count(statement_days)}日内向本机关提出陈述、申辩意见；逾期未提出的，视为放弃此权利。"
                         "本机关不因当事人陈述、申辩而给予更重的处罚。")]
@@ -353,11 +385,16 @@ def prior_notice(ctx: BuildContext) -> list[dict]:
 
 
 def hearing_right_notice(ctx: BuildContext) -> list[dict]:
+    """听证告知书, addressed to the parties that have the hearing right (第六十三条 is each
+    party's own: with several parties, those whose proposed penalty reaches it)."""
+    from sanxiang.cases.facts import hearing_parties
+
     case = ctx.case
     you = _you(case)
     days = param_int("hearing_request_days", case.agency)
+    entitled = hearing_parties(case) if len(case.parties_in_order()) > 1 else []
     return [
-        line(f"{case.party.name}："), *_notice_core(case, you),
+        line(f"{'、'.join(p.name for p in entitled) or addressee(case)}："), *_notice_core(case, you),
         paragraph(f"根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，{you}有权要求举行听证。"
                   f"{you}要求听证的，应当在收到本告知书之日起{days}日内向本机关提出；逾期未提出的，视为放弃听证权利。"
                   "听证由本机关指定的非本案调查人员主持，不向当事人收取费用；"
@@ -372,7 +409,7 @@ def hearing_notification(ctx: BuildContext) -> list[dict]:
     case, x = ctx.case, ctx.extra
     you = _you(case)
     return [
-        line(f"{case.party.name}："),
+        line(f"{addressee(case)}："),
         paragraph(f"根据{you}的听证申请，依据《中华人民共和国行政处罚法》第六十四条的规定，本机关决定于"
                   f"{cn_datetime(x['hearing_at'])}在{x['place']}就{case.title}一案举行听证，"
                   f"听证主持人为{x['host']}" + (f"，记录员为{x['recorder']}" if x.get("recorder") else "") + "。"),
@@ -400,7 +437,7 @@ def hearing_record(ctx: BuildContext) -> list[dict]:
             ("案由", case.title),
             [("听证时间", when), ("听证地点", x.get("place") or "—")],
             [("听证主持人", host or "—"), ("记录员", x.get("recorder") or "—")],
-            *party_rows(case.party),
+            *parties_rows(case),
             ("案件调查人员", officers_text(case)),
             ("其他参加人员", x.get("participants") or "—"),
         ),
@@ -440,7 +477,7 @@ def collective_discussion(ctx: BuildContext) -> list[dict]:
         [("讨论时间", held), ("地点", x.get("place") or record.place)],
         [("主持人", host), ("记录人", x.get("recorder") or "—")],
         ("出席人员", attendees),
-        ("当事人", case.party.name),
+        ("当事人", case.party_names),
         ("承办人员", officers_text(case)),
         ("拟处罚意见", proposed),
     ]
@@ -511,7 +548,7 @@ def legal_review_opinion(ctx: BuildContext) -> list[dict]:
         fields(
             ("案件名称", case.title),
             ("案件编号", case.number),
-            ("当事人", case.party.name),
+            ("当事人", case.party_names),
             ("送审机构及承办人", f"{case.agency.name}　{officers_text(case)}"),
             ("拟处罚意见", proposed),
             ("适用审核目录情形", "；".join(review.matched) or "—"),
@@ -543,18 +580,37 @@ def _evidence_list(case) -> list[str]:
     return items
 
 
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def _ordinal(i: int) -> str:
+    return CN_ORDINALS[i - 1] if i <= len(CN_ORDINALS) else str(i)
+
+
 def decision(ctx: BuildContext) -> list[dict]:
-    case = ctx.case
+    """The 行政处罚决定书 of the general procedure and the 当场行政处罚决定书 of the simple one.
+
+    The one writer of a decision's text (行政处罚法第五十九条; 第五十二条 on the spot): Decision.text
+    and the published text are read from the document this builds, never written elsewhere.
+    """
+    case, x = ctx.case, ctx.extra
     dec = case.decision
     agency = case.agency
     you = _you(case)
-    blocks = [*party_lines(case.party)]
-    intro = f"{agency.name}于{cn_date(case.opened_on)}对{you}{case.title}一案立案调查，现已调查终结。"
-    if case.notice_served_on:
-        intro += (f"本机关于{cn_date(case.notice_served_on)}向{you}送达了《行政处罚事先告知书》，告知了拟作出行政处罚的"
-                  f"事实、理由、依据以及{you}依法享有的陈述、申辩权利。")
-    if case.hearing_held_on:
-        intro += f"应{you}申请，本机关于{cn_date(case.hearing_held_on)}依法举行了听证。"
+    simple = ctx.kind.code == "on_spot_decision"
+    blocks = [*parties_lines(case)]
+    if simple:
+        intro = (f"{cn_date(dec.decided_on)}，本机关执法人员{officers_text(case)}在{x.get('place') or '违法行为发生地'}"
+                 f"当场查实{you}{case.title}的违法事实。执法人员当场作出行政处罚决定前，已向{you}出示执法证件，"
+                 f"告知了拟作出行政处罚的事实、理由和依据，并听取了{you}的陈述和申辩"
+                 "（《中华人民共和国行政处罚法》第五十二条）。")
+    else:
+        intro = f"{agency.name}于{cn_date(case.opened_on)}对{you}{case.title}一案立案调查，现已调查终结。"
+        if case.notice_served_on:
+            intro += (f"本机关于{cn_date(case.notice_served_on)}向{you}送达了《行政处罚事先告知书》，告知了拟作出行政处罚的"
+                      f"事实、理由、依据以及{you}依法享有的陈述、申辩权利。")
+        if case.hearing_held_on:
+            intro += f"应{you}申请，本机关于{cn_date(case.hearing_held_on)}依法举行了听证。"
     statement = case.data.get("statement", "")
     blocks.append(paragraph(intro + (statement if statement.endswith("。") or not statement else statement + "。")))
     blocks.append(paragraph(facts_text(case)))
@@ -562,32 +618,55 @@ def decision(ctx: BuildContext) -> list[dict]:
     if evidence:
         blocks.append(paragraph("以上事实有下列证据证明："))
         blocks += [paragraph(f"{i}.{text}" + ("；" if i < len(evidence) else "。")) for i, text in enumerate(evidence, 1)]
-    else:
+    elif not simple:
         blocks.append(paragraph("以上事实有本案调查取得的现场检查笔录、询问笔录及其他证据证明。"))
     blocks.append(paragraph(
         f"本机关认为，{you}的上述行为违反了{basis_text(case.item.legal_basis) or '有关法律、法规、规章'}的规定。"
         f"处罚理由及依据：{dec.reasons}"))
     if benchmark_line(case):
         blocks.append(paragraph(benchmark_line(case)))
-    blocks.append(paragraph(f"本机关决定对{you}作出如下行政处罚："))
-    blocks += [paragraph(t) for t in penalty_items(dec.penalty_kinds, dec.fine_amount)]
-    blocks += _performance(case, dec, you)
+    blocks += _penalty_blocks(dec, you)
+    blocks += _performance(case, dec, you, simple)
     days, months = remedy_periods(agency)
     blocks.append(paragraph(
         f"{you}如不服本行政处罚决定，可以在收到本决定书之日起{days}日内向{agency.reconsideration_body}申请行政复议，"
         f"也可以在收到本决定书之日起{months}个月内直接向{agency.litigation_court}提起行政诉讼。"
         "申请行政复议或者提起行政诉讼期间，行政处罚不停止执行，法律另有规定的除外。"))
+    if simple:
+        blocks.append(signatures(("当事人签收", ""), ("执法人员签名", "")))
     blocks.append(seal(agency.name, cn_date(dec.decided_on)))
     return blocks
 
 
-def _performance(case, dec, you) -> list[dict]:
-    """行政处罚的履行方式和期限 (Art. 59 (4); payment: Arts. 67, 72)."""
+def _penalty_blocks(dec, you) -> list[dict]:
+    """处罚内容: one list for one party; with several (共同违法), each party's own penalty."""
+    rows = dec.party_penalties()
+    if len(rows) <= 1:
+        kinds, fine = (rows[0].penalty_kinds, rows[0].fine_amount) if rows else (dec.penalty_kinds, dec.fine_amount)
+        return [paragraph(f"本机关决定对{you}作出如下行政处罚："), *[paragraph(t) for t in penalty_items(kinds, fine)]]
+    blocks = [paragraph("本机关决定对各当事人分别作出如下行政处罚：")]
+    for i, row in enumerate(rows, 1):
+        items = "".join(penalty_items(row.penalty_kinds, row.fine_amount))
+        blocks.append(paragraph(f"（{_ordinal(i)}）对{row.party.name}：{items}"))
+    return blocks
+
+
+def penalty_summary(dec) -> str:
+    """The penalty as one field of a form, per party when there are several."""
+    rows = dec.party_penalties()
+    if len(rows) <= 1:
+        return "\n".join(penalty_items(dec.penalty_kinds, dec.fine_amount))
+    return "\n".join(f"对{r.party.name}：{''.join(penalty_items(r.penalty_kinds, r.fine_amount))}" for r in rows)
+
+
+def _performance(case, dec, you, simple: bool = False) -> list[dict]:
+    """行政处罚的履行方式和期限 (Art. 59 (4); payment: Arts. 67, 72; on the spot: Art. 69)."""
     if not dec.fine_amount:
         return [paragraph(f"{you}应当自收到本决定书之日起履行上述行政处罚决定。")]
     days = param_int("payment_days", case.agency)
+    on_spot = "依法当场收缴罚款的，执法人员当场出具专用票据。" if simple else ""
     return [paragraph(
-        f"{you}应当自收到本决定书之日起{days}日内，持本决定书到指定的银行或者通过电子支付系统缴纳罚款。"
+        f"{you}应当自收到本决定书之日起{days}日内，持本决定书到指定的银行或者通过电子支付系统缴纳罚款。{on_spot}"
         "到期不缴纳罚款的，本机关将依据《中华人民共和国行政处罚法》第七十二条第一款第（一）项的规定，"
         f"每日按罚款数额的{rate_text(case.agency)}加处罚款，加处罚款的数额不超出罚款的数额；{you}逾期不申请行政复议或者提起行政诉讼，"
         "又不履行行政处罚决定的，本机关将依法申请人民法院强制执行。")]
@@ -605,8 +684,8 @@ def service_receipt(ctx: BuildContext) -> list[dict]:
     return [
         fields(
             ("送达文书名称及文号", f"《{title}》{number}"),
-            ("受送达人", x.get("recipient") or case.party.name),
-            ("送达地点", x.get("place") or case.party.address or "—"),
+            ("受送达人", x.get("recipient") or case.party_names),
+            ("送达地点", x.get("place") or "；".join(p.address for p in case.parties_in_order() if p.address) or "—"),
             [("送达方式", method or ""), ("送达日期", cn_date(served_on))],
             ("送达人", officers_text(case)),
             ("受送达人签名或盖章", ""),
@@ -625,7 +704,7 @@ def closing_approval(ctx: BuildContext) -> list[dict]:
     case = ctx.case
     dec = getattr(case, "decision", None)
     approve = _event(case, "approve_closing")
-    penalty = "\n".join(penalty_items(dec.penalty_kinds, dec.fine_amount)) if dec else "—"
+    penalty = penalty_summary(dec) if dec else "—"
     execution = case.data.get("execution_note", "")
     executed_on = case.data.get("executed_on")
     handler = ctx.extra.get("handler_opinion") or (
@@ -635,7 +714,7 @@ def closing_approval(ctx: BuildContext) -> list[dict]:
             ("案由", case.title),
             ("案件编号", case.number),
             [("立案日期", cn_date(case.opened_on)), ("决定日期", cn_date(dec.decided_on) if dec else "—")],
-            *party_rows(case.party),
+            *parties_rows(case),
             ("决定书文号", dec.number if dec else "—"),
             ("处罚内容", penalty),
             [("送达日期", cn_date(case.served_on) or "—"), ("履行日期", cn_date(executed_on) or "—")],
@@ -646,38 +725,6 @@ def closing_approval(ctx: BuildContext) -> list[dict]:
         opinion("承办机构负责人意见", case.data.get("closing_opinion", ""),
                 user_name(approve.actor) if approve else "", cn_date(approve.at) if approve else ""),
         opinion("机关负责人意见"),
-    ]
-
-
-def on_spot_decision(ctx: BuildContext) -> list[dict]:
-    case, x = ctx.case, ctx.extra
-    dec = case.decision
-    agency = case.agency
-    you = _you(case)
-    payment = ""
-    if dec.fine_amount:
-        days = param_int("payment_days", agency)
-        payment = (f"{you}应当自收到本决定书之日起{days}日内，到指定的银行或者通过电子支付系统缴纳罚款；"
-                   f"依法当场收缴罚款的，执法人员当场出具专用票据。到期不缴纳罚款的，每日按罚款数额的{rate_text(agency)}加处罚款。")
-    days, months = remedy_periods(agency)
-    rows = [
-        *party_rows(case.party),
-        [("处罚时间", cn_date(dec.decided_on)), ("处罚地点", x.get("place") or "—")],
-        ("违法事实", case.facts),
-        ("处罚依据", dec.reasons),
-        ("处罚内容", "\n".join(penalty_items(dec.penalty_kinds, dec.fine_amount))),
-        ("当事人陈述申辩", case.data.get("statement", "") or "—"),
-        ("履行方式和期限", payment or f"{you}应当自收到本决定书之日起履行。"),
-        ("救济途径和期限", f"如不服本决定，可以在收到本决定书之日起{days}日内向{agency.reconsideration_body}申请行政复议，"
-                     f"或者在{months}个月内向{agency.litigation_court}提起行政诉讼。"),
-        ("执法人员", officers_text(case)),
-    ]
-    return [
-        fields(*rows),
-        paragraph("执法人员当场作出行政处罚决定前，已向当事人出示执法证件，告知了拟作出行政处罚的事实、理由和依据，"
-                  "并听取了当事人的陈述和申辩（《中华人民共和国行政处罚法》第五十二条）。"),
-        signatures(("当事人签收", ""), ("执法人员签名", "")),
-        seal(agency.name, cn_date(dec.decided_on)),
     ]
 
 

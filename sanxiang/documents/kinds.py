@@ -183,7 +183,8 @@ KINDS: dict[str, DocumentKind] = {k.code: k for k in [
     DocumentKind(
         "on_spot_decision", "当场行政处罚决定书", numbering="decision", layout="form",
         extra=(ExtraField("place", "处罚地点"),),
-        requires=builders.needs_decision, build=builders.on_spot_decision, basis="《行政处罚法》第五十二条",
+        # The same builder as the general 决定书: one writer of the decision's text.
+        requires=builders.needs_decision, build=builders.decision, basis="《行政处罚法》第五十二条",
     ),
 ]}
 

@@ -25,3 +25,16 @@ def case_documents(user, case) -> list[Document]:
 def document_get(user, pk: int) -> Document:
     return Document.objects.select_related("case", "docx", "pdf", "issued_by", "supersedes").get_visible(
         user, pk=pk, message="文书不存在或无权查看")
+
+
+# Kinds that carry the decision's own number: the 行政处罚决定书 and the 当场处罚决定书.
+DECISION_KINDS = tuple(code for code, kind in KINDS.items() if kind.numbering == "decision")
+
+
+def decision_document(decision) -> Document | None:
+    """The current (latest) version of the issued 决定书 of a decision, or None before it is issued.
+
+    Not scoped: callers already hold the decision (the case services, the publication service).
+    """
+    return (Document.objects.filter(case_id=decision.case_id, kind__in=DECISION_KINDS, number=decision.number)
+            .select_related("pdf").order_by("-version", "-pk").first())

@@ -112,14 +112,19 @@ def _withheld_refs(case, withheld) -> set[str]:
 
 def case_refs(case) -> list[str]:
     """Every Recorded row that belongs to the case, as ledger references."""
-    refs = [case.ledger_ref(), case.party.ledger_ref()]
-    for related in ("events", "assignments", "evidence", "reviews", "publications", "access_log", "documents"):
+    refs = [case.ledger_ref()]
+    for party in case.parties_in_order():
+        refs.append(party.ledger_ref())
+        refs.extend(name.ledger_ref() for name in party.names.all())
+    for related in ("case_parties", "events", "assignments", "evidence", "reviews", "publications", "access_log",
+                    "documents"):
         manager = getattr(case, related, None)
         if manager is not None:
             refs.extend(row.ledger_ref() for row in manager.all())
     decision = getattr(case, "decision", None) if hasattr(case, "decision") else None
     if decision is not None:
         refs.append(decision.ledger_ref())
+        refs.extend(row.ledger_ref() for row in decision.party_rows.all())
     return refs
 
 
@@ -141,7 +146,7 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
     from sanxiang.records.models import RESTRICTED
     from sanxiang.supervision.services import access_record
 
-    case = Case.objects.select_related("agency", "party", "flow").get_visible(actor, pk=case.pk,
+    case = Case.objects.select_related("agency", "flow").prefetch_related("case_parties__party").get_visible(actor, pk=case.pk,
                                                                                message="案件不存在或无权查看")
     documents = _document_files(case, actor)
     evidence, withheld = _evidence_files(case, actor)

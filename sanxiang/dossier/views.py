@@ -52,6 +52,26 @@ def dossier_page(request, pk: int):
 
 @login_required
 def party_page(request):
-    """集中储存: all records of one party across the cases the user may see."""
-    query = request.GET.get("q", "")
-    return render(request, "dossier/party.html", {"q": query, "records": party_records(request.user, query)})
+    """集中储存: all records of one party across the cases the user may see; organisations'
+    renames are recorded here (cases.parties.party_rename, with its evidence)."""
+    from sanxiang.cases.parties import RENAME_ROLES, party_rename
+    from sanxiang.cases.selectors import party_get
+    from sanxiang.common.exceptions import DomainError
+
+    user = request.user
+    query = request.GET.get("q", "") if request.method != "POST" else request.POST.get("q", "")
+    error, notice, form, status = None, "", {}, 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("new_name", "reason", "evidence_ref")}
+        try:
+            pk = request.POST.get("party", "")
+            party = party_get(user, int(pk) if pk.isdigit() else 0)
+            row = party_rename(party=party, actor=user, **form)
+            notice = f"已登记更名：“{row.old_name}”更名为“{row.new_name}”"
+            form = {}
+        except DomainError as exc:
+            error, status = exc, exc.status
+    return render(request, "dossier/party.html", {
+        "q": query, "records": party_records(user, query), "error": error, "notice": notice, "form": form,
+        "can_rename": user.role in RENAME_ROLES and user.agency_id is not None,
+    }, status=status)

@@ -135,15 +135,17 @@ def _floored(item, base: Decimal | None) -> Decimal | None:
     return base
 
 
-def case_suggestion(case, on: dt.date | None = None) -> Suggestion | None:
-    """The suggestion for a case from what it recorded (circumstances, illegal gains)."""
+def case_suggestion(case, on: dt.date | None = None, party=None) -> Suggestion | None:
+    """The suggestion for a case from what it recorded (circumstances, illegal gains), for `party`
+    (the tiers differ for citizens and organisations), by default the first-named one."""
     from django.utils import timezone
 
     from sanxiang.cases.facts import party_is_citizen
     from sanxiang.registry.guards import case_base
 
     data = case.data or {}
-    return suggest(item=case.item, citizen=party_is_citizen(case), codes=list(data.get("circumstances") or []),
+    citizen = party_is_citizen(party if party is not None else case)
+    return suggest(item=case.item, citizen=citizen, codes=list(data.get("circumstances") or []),
                    base=case_base(case), on=on or timezone.localdate())
 
 

@@ -15,35 +15,37 @@ from sanxiang.common.exceptions import ReviewRequired, ValidationFailed
 RULE = "行政处罚法第三十四条"
 
 
-def _proposal(ctx: Context):
-    case = ctx.case
-    if "penalty_kinds" in ctx.values:
-        return list(case.penalty_kinds or []), case.fine_amount, "fine_amount"
-    return list(case.proposed_penalty_kinds or []), case.proposed_fine, "proposed_fine"
-
-
 def _on(ctx: Context):
     return ctx.values.get("decided_on") or ctx.today
+
+
+def _party_penalties(ctx: Context):
+    """Each party with its own penalty (共同违法: each is measured against its own tier)."""
+    from sanxiang.cases.facts import party_penalties
+
+    return party_penalties(ctx.case, proposed="penalty_kinds" not in ctx.values)
 
 
 @guard("benchmark_applied", label="拟处罚超出裁量基准建议阶次的，须说明理由并经法制审核", rule=RULE)
 def benchmark_applied(ctx: Context) -> None:
     from sanxiang.guidance.discretion import case_suggestion
 
-    suggestion = case_suggestion(ctx.case, _on(ctx))
-    if suggestion is None:
-        return
-    kinds, fine, _ = _proposal(ctx)
+    deciding = "penalty_kinds" in ctx.values
     # The decision's own reason, else the one stated with the proposal (still in case.data).
     reason = (ctx.values.get("decision_benchmark_reason") or ctx.values.get("benchmark_reason")
               or ctx.case.data.get("benchmark_reason") or "").strip()
-    if not suggestion.contains(kinds, fine) and not reason:
+    penalties = _party_penalties(ctx)
+    for p in penalties:
+        suggestion = case_suggestion(ctx.case, _on(ctx), party=p.party)
+        if suggestion is None or suggestion.contains(list(p.kinds), p.fine) or reason:
+            continue
+        who = f"对{p.party.name}" if len(penalties) > 1 else ""
         raise ValidationFailed(
-            f"拟处罚超出裁量基准建议的阶次：{suggestion.text}。超出建议阶次的，须在“偏离裁量基准的理由”中说明理由，"
+            f"{who}拟处罚超出裁量基准建议的阶次：{suggestion.text}。超出建议阶次的，须在“偏离裁量基准的理由”中说明理由，"
             f"并经法制审核（《行政处罚法》第三十四条：规范行使行政处罚裁量权）",
-            field="decision_benchmark_reason" if "penalty_kinds" in ctx.values else "benchmark_reason",
+            field="decision_benchmark_reason" if deciding else "benchmark_reason",
             code="benchmark_reason_required", rule=RULE)
-    if "penalty_kinds" in ctx.values and ctx.case.outside_benchmark:
+    if deciding and ctx.case.outside_benchmark:
         from sanxiang.reviews.selectors import latest_review
 
         review = latest_review(ctx.case)
@@ -57,18 +59,20 @@ def record_benchmark(ctx: Context) -> None:
     from sanxiang.guidance.discretion import case_suggestion
 
     case = ctx.case
-    suggestion = case_suggestion(case, _on(ctx))
-    if suggestion is None:
+    penalties = _party_penalties(ctx)
+    suggestions = [(p, case_suggestion(case, _on(ctx), party=p.party)) for p in penalties]
+    suggestions = [(p, s) for p, s in suggestions if s is not None]
+    if not suggestions:
         case.benchmark, case.benchmark_tier, case.outside_benchmark = None, "", False
         return
-    kinds, fine, _ = _proposal(ctx)
-    outside = not suggestion.contains(kinds, fine)
+    outside = any(not s.contains(list(p.kinds), p.fine) for p, s in suggestions)
     deciding = "penalty_kinds" in ctx.values
-    case.benchmark = suggestion.benchmark
-    case.benchmark_tier = suggestion.tier_code
+    first = suggestions[0][1]  # one version for the item; the tier of the first-named party
+    case.benchmark = first.benchmark
+    case.benchmark_tier = first.tier_code
     # The proposal's deviation is what sends the case to review; a decision keeps that mark.
     case.outside_benchmark = outside or (deciding and case.outside_benchmark)
-    ctx.content["discretion"] = {**suggestion.as_dict(), "outside": outside}
+    ctx.content["discretion"] = {**first.as_dict(), "outside": outside}
 
 
 condition("outside_benchmark", label="拟处罚超出裁量基准建议阶次的")(lambda ctx: bool(ctx.case.outside_benchmark))

@@ -24,18 +24,19 @@ def case_base(case) -> Decimal | None:
 @guard("within_statutory_range", label="处罚种类和罚款金额在处罚依据设定的种类和幅度之内",
        rule="行政处罚法第四条")
 def within_statutory_range(ctx: Context) -> None:
-    from sanxiang.cases.facts import party_is_citizen
+    from sanxiang.cases.facts import party_is_citizen, party_penalties
     from sanxiang.registry.ranges import check_statutory
 
     case = ctx.case
     deciding = "penalty_kinds" in ctx.values
-    if deciding:
-        kinds, fine, fields = case.penalty_kinds, case.fine_amount, ("penalty_kinds", "fine_amount")
-    else:
-        kinds, fine, fields = case.proposed_penalty_kinds, case.proposed_fine, ("proposed_penalty_kinds",
-                                                                                "proposed_fine")
-    check_statutory(item=case.item, citizen=party_is_citizen(case), kinds=list(kinds or []), fine=fine,
-                    base=case_base(case), kinds_field=fields[0], fine_field=fields[1], mitigated=_mitigated(case))
+    fields = ("penalty_kinds", "fine_amount") if deciding else ("proposed_penalty_kinds", "proposed_fine")
+    penalties = party_penalties(case, proposed=not deciding)
+    if len(penalties) > 1 and deciding:
+        fields = ("party_penalties", "party_penalties")
+    # 共同违法: each party's own penalty lies within the range the provision sets for its type.
+    for p in penalties:
+        check_statutory(item=case.item, citizen=party_is_citizen(p.party), kinds=list(p.kinds), fine=p.fine,
+                        base=case_base(case), kinds_field=fields[0], fine_field=fields[1], mitigated=_mitigated(case))
 
 
 def _mitigated(case) -> bool:

@@ -7,24 +7,28 @@ def review_matches(case) -> list[str]:
     """The catalogue entries of the case's agency (or its parents) that the case falls under."""
     from sanxiang.cases.choices import PenaltyKind
     from sanxiang.cases.engine import flow_spec
-    from sanxiang.cases.facts import effective_fine, effective_kinds, party_is_citizen
+    from sanxiang.cases.facts import party_penalties
     from sanxiang.reviews.models import CatalogueEntry, Criterion, PartyScope
 
     agency_ids, current = [], case.agency
     while current is not None:
         agency_ids.append(current.pk)
         current = current.parent
-    kinds = set(effective_kinds(case))
-    fine = effective_fine(case)
-    citizen = party_is_citizen(case)
+    # Each party with its own penalty (共同违法): an entry scoped to citizens or organisations
+    # applies when a party of that type falls under it, and the fine threshold is measured on
+    # that party's own fine, never on the case's total.
+    penalties = party_penalties(case)
     matched = []
     for entry in CatalogueEntry.objects.filter(agency_id__in=agency_ids):
-        if entry.party_scope == PartyScope.CITIZEN and not citizen:
+        in_scope = [p for p in penalties
+                    if not (entry.party_scope == PartyScope.CITIZEN and not p.is_citizen)
+                    and not (entry.party_scope == PartyScope.ORGANISATION and p.is_citizen)]
+        if not in_scope:
             continue
-        if entry.party_scope == PartyScope.ORGANISATION and citizen:
-            continue
+        kinds = {k for p in in_scope for k in p.kinds}
         hit = {
-            Criterion.FINE_AT_LEAST: fine is not None and entry.threshold is not None and fine >= entry.threshold,
+            Criterion.FINE_AT_LEAST: entry.threshold is not None and any(
+                p.fine is not None and p.fine >= entry.threshold for p in in_scope),
             Criterion.LICENCE_REVOCATION: bool(kinds & {PenaltyKind.REVOKE_LICENCE, PenaltyKind.DOWNGRADE}),
             Criterion.SUSPENSION_CLOSURE: bool(kinds & {PenaltyKind.SUSPEND_BUSINESS, PenaltyKind.CLOSE,
                                                         PenaltyKind.RESTRICT_PRACTICE,

@@ -135,6 +135,17 @@ def test_general_case_from_filing_to_public_proof(live_server, tx_world, browser
         expect(carol.locator("#pending-publications")).to_contain_text(decision_number)
         shot(carol, "07-pending-publication")
         carol.goto(f"/staff/cases/{case.pk}/")
+        # No release before the 决定书 is issued (行政处罚法第四十八条): the portal publishes the document.
+        expect(carol.locator("#decision-document-missing")).to_be_visible()
+        carol.locator(".publish-form button[type=submit]").click()
+        expect(carol.locator("#decision .form-error")).to_contain_text("第四十八条")
+        # --- alice issues the 行政处罚决定书; carol releases it ------------------------------------
+        page.goto(f"/staff/cases/{case.pk}/")
+        documents = page.locator("#documents")
+        documents.locator("#document-decision summary").click()
+        documents.locator("#document-decision button[type=submit]").click()
+        expect(documents.locator(".notice")).to_contain_text(f"已制作行政处罚决定书 {decision_number}")
+        carol.goto(f"/staff/cases/{case.pk}/")
         carol.locator(".publish-form button[type=submit]").click()
         expect(carol.locator(".notice")).to_contain_text(f"已公示：{decision_number}")
         publication = case.publications.get()
@@ -150,6 +161,12 @@ def test_general_case_from_filing_to_public_proof(live_server, tx_world, browser
         expect(visitor.locator("#decision-number")).to_have_text(decision_number)
         expect(visitor.locator("#party-name")).to_have_text("张某")
         expect(visitor.locator("#ledger-index")).to_have_text(str(publication.ledger_index))
+        # The page shows the issued 决定书's redacted text, labelled so, with its redacted PDF.
+        publication.refresh_from_db()
+        expect(visitor.locator("#decision-text")).to_have_text(publication.text)
+        expect(visitor.locator("#decision-text")).to_contain_text("本机关决定对你作出如下行政处罚")
+        expect(visitor.locator("#decision-pdf")).to_be_visible()
+        expect(visitor.locator("main")).to_contain_text("行政处罚决定书全文（公开版，已脱敏）")
         body = visitor.content()
         assert "张三丰" not in body and citizen_id(7) not in body and "13912345678" not in body
         visitor.click("#verify-button")

@@ -111,6 +111,7 @@ EXPECTED: dict[str, list[Probe]] = {
     "portal:item": [Probe("get", lambda w: {"pk": w.world.item.pk}, public())],
     "portal:flow": [Probe("get", lambda w: {"code": "penalty_general"}, public())],
     "portal:decisions": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
+    "portal:decision-pdf": [Probe("get", lambda w: {"pk": w.publication.pk}, public())],
     "portal:decision": [Probe("get", lambda w: {"pk": w.publication.pk}, public(),
                               markers=[(private_name, ()), (number, ())])],
     "accounts:login": [Probe("get", status=public())],
@@ -126,6 +127,9 @@ EXPECTED: dict[str, list[Probe]] = {
         Probe("get", lambda w: {"index": w.flagged.ledger_index}, public(404), scoped_404=False),
     ],
     # Staff pages.
+    # Law texts are public; the outline serves the admin's citation pickers, behind login.
+    "registry:law_outline": [Probe("get", lambda w: {"pk": w.case.item.citations.first().law_id},
+                                   expect(200, anon=302))],
     "registry:import": [Probe("get", status=expect(200, anon=302))],
     "registry:import_template": [Probe("get", lambda w: {"kind": "officers"}, expect(200, anon=302))],
     "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200),
@@ -165,9 +169,12 @@ EXPECTED: dict[str, list[Probe]] = {
     "cases:my_cases": [Probe("get", status=expect(200, anon=302),
                              markers=[(number, ("alice", "carol", "dave", "erin", "sam"))])],
     "cases:new": [Probe("get", status=expect(403, anon=302, alice=200, oscar=200, mallory=200))],
+    # The hash line also sits in the issued 决定书's evidence list, which everyone in scope reads;
+    # only oscar sees it in place of the file's name.
     "cases:detail": [Probe("get", case_kw, case_page(),
                            markers=[(number, IN_SCOPE), (private_name, RESTRICTED_OK),
-                                    (withheld_line, ("oscar",))])],
+                                    (withheld_line, IN_SCOPE)])],
+    "cases:discretion": [Probe("get", case_kw, case_page())],
     "cases:action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_page(409))],
     "cases:evidence_upload": [Probe("post", case_kw, case_page(400), data=lambda w: {"kind": "photo"})],
     "cases:evidence_download": [
@@ -183,6 +190,9 @@ EXPECTED: dict[str, list[Probe]] = {
     # lockout (5 per account, 5 per address) is not what answers.
     "api-token": [Probe("post", status=public(400), data=lambda w: {
         "username": f"nobody{next(_FRESH)}", "password": "x"}, json=True)],
+    # The party is a citizen: a rename is for organisations (refused with the rule, 400), once in scope.
+    "api-party-rename": [Probe("post", lambda w: {"pk": w.case.party.pk}, case_api(400),
+                               data=lambda w: {"new_name": "新名称", "reason": "更名"}, json=True)],
     "api-cases": [
         Probe("get", status=expect(200, anon=401), markers=[(number, IN_SCOPE)]),
         Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),

@@ -82,10 +82,19 @@ def test_case_through_the_api(world):
     pending = erin.get("/api/publications/pending/").json()
     assert len(pending) == 1 and pending[0]["status"] == "pending" and pending[0]["party_name"] == "张某"
     assert APIClient().get("/api/publications/").json() == []  # nothing public before release
+    # No release before the 决定书 is issued: the portal publishes the document itself.
+    refused = erin.post(f"/api/publications/{pending[0]['id']}/publish/", {}, format="json")
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "decision_document_missing" and error["rule"] == "行政处罚法第四十八条"
+    assert "第四十八条" in error["message"]
+    issued = erin.post(f"/api/cases/{pk}/documents/", {"kind": "decision"}, format="json")
+    assert issued.status_code == 201, issued.content
     response = erin.post(f"/api/publications/{pending[0]['id']}/publish/", {}, format="json")
     assert response.status_code == 200, response.content
     public = APIClient().get("/api/publications/").json()
     assert [p["decision_number"] for p in public] == [detail["decision_number"]]
+    assert "本机关决定对你作出如下行政处罚" in public[0]["text"] and "张某" in public[0]["text"]
     assert isinstance(public[0]["ledger_index"], int) and "张三丰" not in str(public)
 
 

@@ -64,16 +64,33 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
     assert not Case.objects.filter(opened_on__gt=today).exists()
     assert not Case.objects.filter(decided_on__gt=today).exists()
 
-    published = Publication.objects.filter(status="published").select_related("case__party")
+    published = Publication.objects.filter(status="published").select_related("case", "document", "pdf")
     citizens = [p for p in published if p.case.party.kind == "citizen"]
     organisations = [p for p in published if p.case.party.kind != "citizen"]
     assert citizens and organisations
     for publication in citizens:
-        party = publication.case.party
-        assert publication.party_name == mask_name(party.name) and publication.party_name.endswith("某")
-        for secret in (party.name, party.id_number, party.address, party.phone):
-            assert secret not in publication.text
+        parties = publication.case.parties_in_order()
+        assert publication.party_name == "、".join(mask_name(p.name) for p in parties)
+        for party in parties:
+            assert mask_name(party.name).endswith("某")
+            for secret in (party.name, party.id_number, party.address, party.phone):
+                assert secret not in publication.text
     assert any(p.party_name == p.case.party.name for p in organisations)
+    # Every published decision is the redacted text of its issued 决定书, with its redacted PDF.
+    from sanxiang.disclosure.services import redacted_document
+    from sanxiang.documents.content import plain_text
+
+    for publication in published:
+        decision = publication.case.decision
+        assert publication.document is not None and publication.document.number == decision.number
+        assert publication.pdf is not None
+        assert publication.text == plain_text(redacted_document(decision, publication.document))
+    # 共同违法: a demo case with two parties, each with its own penalty, published.
+    joint = [c for c in Case.objects.all() if len(c.parties_in_order()) > 1]
+    assert joint
+    rows = joint[0].decision.party_penalties()
+    assert len(rows) == 2 and rows[0].fine_amount != rows[1].fine_amount
+    assert Publication.objects.filter(case=joint[0], status="published").exists()
     assert Publication.objects.filter(status="pending").exists()  # some still await 公示审核
 
     for agency in top:

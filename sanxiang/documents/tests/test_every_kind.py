@@ -45,7 +45,8 @@ def issue_along_the_flow(world, cast, case) -> dict[str, Document]:
         if kind == "crime_transfer":
             docs[kind] = _transferred(world, cast)
             continue
-        case = walk(case, cast, fine=20000, hearing=True, until=stop, start=TODAY - dt.timedelta(days=30))
+        case = walk(case, cast, fine=20000, hearing=True, until=stop, start=TODAY - dt.timedelta(days=30),
+                    decision_document=False)
         assert case.state == stop
         if kind == "collective_discussion":
             docs[kind] = case.documents.get(kind=kind)

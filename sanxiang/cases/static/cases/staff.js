@@ -17,20 +17,24 @@
     if (notice) notice.scrollIntoView({ block: "center" });
   }
 
-  // 当事人类型: show the identity field that applies (ID number for citizens, USCC otherwise).
-  function syncPartyKind() {
-    var select = document.querySelector("[data-party-kind]");
-    if (!select) return;
+  // 当事人类型: in each party block, show the identity field that applies (ID number for
+  // citizens, USCC otherwise). A case may list several parties (共同违法), one block each.
+  function syncPartyKind(select) {
+    var block = select.closest("[data-party-block]") || document;
     var citizen = select.value === "citizen";
-    document.querySelectorAll("[data-party]").forEach(function (el) {
+    block.querySelectorAll("[data-party]").forEach(function (el) {
       el.hidden = (el.dataset.party === "citizen") !== citizen;
     });
   }
 
+  function syncAllPartyKinds() {
+    document.querySelectorAll("[data-party-kind]").forEach(syncPartyKind);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    syncPartyKind();
+    syncAllPartyKinds();
     document.addEventListener("change", function (ev) {
-      if (ev.target.matches("[data-party-kind]")) syncPartyKind();
+      if (ev.target.matches("[data-party-kind]")) syncPartyKind(ev.target);
     });
     if (document.querySelector(".field.has-error, .form-error")) showOutcome(document);
   });
