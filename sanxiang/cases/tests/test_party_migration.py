@@ -25,6 +25,16 @@ def _migrate(targets):
     return executor.loader.project_state(state).apps
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Leave the database at every app's newest migration: AFTER is this branch's node, and
+    migrations merged beside it (e.g. the discretion columns on Case) must be re-applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_existing_cases_keep_their_party_and_duplicate_numbers_are_merged():
     apps = _migrate(BEFORE)
