@@ -338,3 +338,15 @@ def token_credentials(user) -> dict:
     if otp_required(user):
         body["otp"] = otp_code_for(user)
     return body
+
+
+def token_client(user):
+    """An APIClient signed in with a token obtained as the persona would (password, and OTP
+    where the role needs it) through POST /api/auth/token/."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    response = client.post("/api/auth/token/", token_credentials(user), format="json")
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client

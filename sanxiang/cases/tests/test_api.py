@@ -9,17 +9,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sanxiang.cases.walkthrough import CHECKLIST_ALL
-from sanxiang.testing import citizen_party, token_credentials
+from sanxiang.testing import citizen_party, token_client
 
 TODAY = timezone.localdate()
 
 
 def client_for(user) -> APIClient:
-    client = APIClient()
-    response = client.post("/api/auth/token/", token_credentials(user), format="json")
-    assert response.status_code == 200, response.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return client
+    return token_client(user)
 
 
 def open_payload(world, **overrides):

@@ -10,19 +10,11 @@ from rest_framework.test import APIClient
 from sanxiang.cases.services import case_open
 from sanxiang.common.middleware import request_size_cap
 from sanxiang.common.parsers import json_depth_exceeds
-from sanxiang.testing import citizen_party, token_credentials
+from sanxiang.testing import citizen_party, token_client
 
 pytestmark = pytest.mark.django_db
 
 MIB = 1 << 20
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    response = client.post("/api/auth/token/", token_credentials(user), format="json")
-    assert response.status_code == 200, response.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return client
 
 
 def open_case(world):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from sanxiang.cases.services import case_open
-from sanxiang.testing import citizen_party, token_credentials
+from sanxiang.testing import citizen_party, token_client
 
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
@@ -47,14 +47,7 @@ def _records_urls(settings):
 def api():
     """api(user) → an APIClient authenticated with the user's token."""
 
-    def make(user) -> APIClient:
-        client = APIClient()
-        response = client.post("/api/auth/token/", token_credentials(user), format="json")
-        assert response.status_code == 200, response.content
-        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-        return client
-
-    return make
+    return token_client
 
 
 @pytest.fixture
