@@ -20,6 +20,7 @@ help:
 	@echo "make demo         migrate, load demo data, serve on PORT=$(PORT) with the job worker beside it (RESET=1 to reload)"
 	@echo "make worker       run only the job worker (checkpoints, nightly verification, clean-up)"
 	@echo "make test         ruff, then pytest on SQLite, then pytest on a throwaway PostgreSQL"
+	@echo "make test-fast    ruff, then pytest on SQLite without browser and slow tests"
 	@echo "make lint         ruff check"
 	@echo "make bench        run bench/run.py"
 	@echo "make clean        remove var/ and build artefacts (keeps .venv and node_modules)"
@@ -60,6 +61,11 @@ test: install system-deps
 	env -u DATABASE_URL .venv/bin/pytest -q
 	@echo "== pytest on PostgreSQL =="
 	bash scripts/with_postgres.sh .venv/bin/pytest -q
+
+# The quick loop while developing: no Chromium, no PostgreSQL, no schemathesis or demo loads.
+test-fast: install
+	.venv/bin/ruff check .
+	env -u DATABASE_URL .venv/bin/pytest -q -m "not browser and not slow"
 
 bench: install
 	$(PY) bench/run.py

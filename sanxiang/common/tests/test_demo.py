@@ -41,6 +41,7 @@ needs_laws = pytest.mark.skipif(not demo.default_laws_dir().is_dir(), reason="..
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 @needs_laws
 @pytest.mark.django_db(transaction=True)
 def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run():
@@ -151,6 +152,7 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 @needs_laws
 @pytest.mark.django_db(transaction=True)
 def test_reset_wipes_the_database_and_rebuilds_the_demo():
