@@ -207,7 +207,7 @@ def available_actions(case: Case, user) -> list:
 @transaction.atomic
 def case_transition(*, case: Case, action: str, actor, data: dict) -> CaseEvent:
     """Perform `action` on the case: role, step order, fields and guards, then effects and log."""
-    case = Case.objects.select_for_update().select_related("agency", "item", "flow").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "item", "flow").get(pk=case.pk)
     _check_scope(actor, case.agency)
     spec: FlowSpec = flow_spec(case.flow)
     step = spec.steps.get(case.state)

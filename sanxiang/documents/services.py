@@ -201,7 +201,7 @@ def document_issue(*, case: Case, kind: str, actor, extra: dict | None = None,
     """
     # Lock the case: two issues of the same document in parallel become versions 1 and 2,
     # never two versions 1 (the counter row lock orders the numbers themselves).
-    case = Case.objects.select_for_update().select_related("agency", "item", "flow").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "item", "flow").get(pk=case.pk)
     _check_scope(actor, case)
     spec = KINDS.get(kind)
     if spec is None:

@@ -14,6 +14,8 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -49,7 +51,16 @@ def api_schema(world, settings):
     response = APIClient().post("/api/auth/token/", {"username": "alice", "password": "pass12345"}, format="json")
     assert response.status_code == 200, response.content
     TOKEN["key"] = response.json()["token"]
-    yield schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    # The WSGI handler closes the database connection after each request (request_finished); on
+    # PostgreSQL that would end the test's transaction. Django's test client disconnects the same
+    # receivers for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     # The figures of the run (pytest -s shows them); a run that sent nothing proves nothing.
     print(f"\nschemathesis: {RUN['cases']} requests, answers by status {dict(sorted(RUN['by_status'].items()))}")
     assert RUN["cases"] >= 100, RUN

@@ -64,7 +64,10 @@ def test_session_and_csrf_cookies_are_not_secure_without_https_mode():
 
 
 def _run_sanxiang(args: list[str], env_extra: dict, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANXIANG_", "SECURE_", "DJANGO_"))}
+    # A fresh start on the defaults: SQLite and files under the given var/ (never the server the
+    # PostgreSQL run of the suite points DATABASE_URL at).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANXIANG_", "SECURE_", "DJANGO_"))
+           and k not in {"DATABASE_URL", "STORAGE_URL", "REDIS_URL"}}
     env.update({"PYTHONPATH": str(ROOT), "SANXIANG_VAR_DIR": str(tmp_path / "var"),
                 "DJANGO_SETTINGS_MODULE": "config.settings", **env_extra})
     return subprocess.run([sys.executable, "-m", "sanxiang.manage", *args], env=env, cwd=ROOT,
