@@ -10,7 +10,6 @@ from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
 
-
 class SerialWSGIServer(WSGIServer):
     """WSGIServer that takes the live server's shared connections (set by LiveServerThread.run
     in the one thread that serves every request)."""
