@@ -296,6 +296,8 @@ RATE_LIMITS = {
     # the per-account lockout, spraying many accounts by this.
     "login": env_str("RATE_LIMIT_LOGIN", "30/minute"),  # UI, admin and token-API logins
     "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/minute"),  # portal and public API searches
+    # Progress lookups take a number and a secret query code: few tries per address, or codes get guessed.
+    "progress_lookup": env_str("RATE_LIMIT_PROGRESS_LOOKUP", "20/minute"),
 }
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
 REDIS_URL = env_str("REDIS_URL")

@@ -673,6 +673,7 @@ class DemoReport:
     skipped: list[str] = field(default_factory=list)
     cases: int = 0
     published: int = 0
+    extra: dict[str, int] = field(default_factory=dict)  # counts added by the apps' demo modules
 
 
 @dataclass
@@ -737,7 +738,49 @@ def load(*, laws_dir: Path | None, out: Callable[[str], None] = print) -> DemoRe
                 if exc.code != "calendar_year_unknown":
                     raise
                 report.skipped.append(f"{case_spec.title}：{exc.message}")
+        demo = AppDemo(anchor=anchor, password=password, contexts=contexts, report=report, out=out)
+        for module in app_demo_modules():
+            module.load_demo(demo)
     return report
+
+
+@dataclass
+class AppDemo:
+    """What an app's own demo module (`sanxiang.<app>.demo.load_demo(demo)`) builds on: the
+    agencies with their users and certified officers, the anchor date and the report to count into
+    (report.extra["检查案件"] += 1…)."""
+
+    anchor: dt.date
+    password: str  # already hashed
+    contexts: dict[str, _AgencyCtx]
+    report: DemoReport
+    out: Callable[[str], None]
+
+    def user(self, agency_code: str, role_key: str) -> User:
+        return self.contexts[agency_code].users[role_key]
+
+
+def app_demo_modules() -> list:
+    """Each installed sanxiang app's `demo` module that defines load_demo, in INSTALLED_APPS order:
+    an app adds its demo data without this file naming it."""
+    import importlib
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("sanxiang."):
+            continue
+        name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        if hasattr(module, "load_demo"):
+            found.append(module)
+    return found
 
 
 def _create_user(username: str, display: str, role: str, agency: Agency | None, password: str) -> User:

@@ -127,8 +127,6 @@ def case_open(*, actor, item, officers: list, title: str, party: dict | None = N
     or more parties (共同违法). A party whose number is known is the same record (集中储存)."""
     _check_role(actor, {Role.OFFICER}, "立案登记")
     _check_scope(actor, item.agency)
-    if item.kind != ActionKind.PENALTY:
-        raise ValidationFailed("当前仅支持行政处罚事项立案", field="item", code="item_kind")
     if not item.is_active:
         raise ValidationFailed("该执法事项已停用", field="item", code="item_inactive")
     if not title.strip():
@@ -158,7 +156,8 @@ def case_open(*, actor, item, officers: list, title: str, party: dict | None = N
                   for i, data in enumerate(party_data)]
     year = opened_on.year
     number = f"{agency.doc_prefix}立〔{year}〕{next_number(f'case:{agency.code}:{year}')}号"
-    decision_due, note = _decision_due(agency, opened_on) if spec.procedure == "general" else (None, "")
+    decision_due, note = (_decision_due(agency, opened_on) if spec.procedure == "general" and item.kind == ActionKind.PENALTY
+                          else (None, ""))
     case = Case.objects.create(
         agency=agency, item=item, flow=flow, number=number, state=spec.start,
         title=title.strip(), source=source, opened_on=opened_on, decision_due=decision_due, deadline_note=note,

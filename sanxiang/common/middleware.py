@@ -174,6 +174,8 @@ _RATE_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("POST", re.compile(r"^/api/auth/token/$"), "login"),
     ("GET", re.compile(r"^/officers/$"), "public_search"),
     ("GET", re.compile(r"^/decisions/$"), "public_search"),
+    ("POST", re.compile(r"^/progress/$"), "progress_lookup"),
+    ("POST", re.compile(r"^/api/public/progress/$"), "progress_lookup"),
 )
 
 

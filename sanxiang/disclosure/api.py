@@ -52,3 +52,27 @@ class PublicationPublishApi(APIView):
         publication = selectors.publication_get(request.user, pk)
         publication = publication_publish(publication=publication, actor=request.user)
         return Response(PublicationOutput(publication).data)
+
+
+class ProgressLookupInput(serializers.Serializer):
+    number = serializers.CharField(max_length=80, help_text="受理编号")
+    code = serializers.CharField(max_length=40, help_text="查询码（提交时取得）")
+
+
+class ProgressLookupApi(APIView):
+    """办理进度查询. POST so the query code stays out of URLs and logs; rate-limited per address."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=ProgressLookupInput, responses=dict, summary="办理进度查询（受理编号 + 查询码，公开）")
+    def post(self, request):
+        from sanxiang.common.exceptions import NotFound
+        from sanxiang.common.tracking import progress_lookup
+
+        data = ProgressLookupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = progress_lookup(data.validated_data["number"], data.validated_data["code"])
+        if found is None:
+            raise NotFound("未查到该编号，或查询码不正确")
+        return Response(found.as_dict())

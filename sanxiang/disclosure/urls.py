@@ -15,4 +15,5 @@ urlpatterns = [
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("decisions/<int:pk>/pdf/", views.decision_pdf, name="decision-pdf"),
+    path("progress/", views.progress, name="progress"),
 ]

@@ -239,3 +239,18 @@ def decision_pdf(request, pk):
     handle = default_storage.open(publication.pdf.storage_name, "rb")
     filename = f"{publication.decision_number}（公开版）.pdf"
     return FileResponse(handle, as_attachment=False, filename=filename, content_type="application/pdf")
+
+
+def progress(request):
+    """办理进度查询: number and query code (POST, so the code stays out of URLs and access logs)."""
+    from sanxiang.common.tracking import TRACKERS, progress_lookup
+
+    found, asked, number = None, False, ""
+    if request.method == "POST":
+        asked = True
+        number = request.POST.get("number", "").strip()[:80]
+        found = progress_lookup(number, request.POST.get("code", "")[:40])
+    return render(request, "portal/progress.html", {
+        "found": found, "asked": asked, "number": number,
+        "kinds": [t.label for t in TRACKERS.values()],
+    }, status=404 if asked and found is None else 200)

@@ -193,3 +193,20 @@ def kind_get(code: str) -> DocumentKind | None:
     return KINDS.get(code)
 
 
+
+
+def register_kind(kind: DocumentKind) -> DocumentKind:
+    """Add a document kind from another app (inspection, compulsion, licensing, supervision…).
+
+    Call it from the app's AppConfig.ready(); the documents app must come earlier in
+    INSTALLED_APPS so the engine hears of every kind before a flow is checked. A second kind
+    under the same code is refused: two apps must not print one document two ways.
+    """
+    from sanxiang.cases import engine
+
+    existing = KINDS.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"document kind {kind.code!r} is registered twice")
+    KINDS[kind.code] = kind
+    engine.document_kind(kind.code, kind.name)
+    return kind

@@ -110,6 +110,7 @@ EXPECTED: dict[str, list[Probe]] = {
     "portal:items": [Probe("get", status=public())],
     "portal:item": [Probe("get", lambda w: {"pk": w.world.item.pk}, public())],
     "portal:flow": [Probe("get", lambda w: {"code": "penalty_general"}, public())],
+    "portal:progress": [Probe("get", status=public())],
     "portal:decisions": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
     "portal:decision-pdf": [Probe("get", lambda w: {"pk": w.publication.pk}, public())],
     "portal:decision": [Probe("get", lambda w: {"pk": w.publication.pk}, public(),
@@ -238,6 +239,8 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-items": [Probe("get", status=public())],
     "api-av-list": [Probe("get", status=public())],
     "api-agencies": [Probe("get", status=public())],
+    # A lookup without number and code finds nothing and says which field is missing.
+    "api-progress": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
 }
 
 

@@ -59,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已载入法律法规 {len(report.laws)} 部（{laws_dir}）")
         for skipped in report.skipped:
             self.stdout.write(self.style.WARNING(f"已跳过：{skipped}"))
+        if report.extra:
+            self.stdout.write("另有：" + "、".join(f"{label}{n}" for label, n in report.extra.items()))
         checkpoint = ledger_checkpoint()
         verification = verify_all()
         if not verification.ok:
