@@ -175,6 +175,10 @@ STATICFILES_DIRS = []
 _htmx_dist = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _htmx_dist.is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _htmx_dist))
+# ECharts for the dashboards and the annual report: {% static "vendor/echarts/echarts.min.js" %}.
+_echarts_dist = BASE_DIR / "node_modules" / "echarts" / "dist"
+if _echarts_dist.is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", _echarts_dist))
 # Evidence store, chosen by STORAGE_URL (see sanxiang/records/storage_url.py): unset → var/media/;
 # file:///path → that directory; s3://bucket?endpoint_url=…&region=…&object_lock=1 → S3-compatible
 # object storage through django-storages (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
