@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.supervision",
     "sanxiang.dossier",
+    "sanxiang.compulsion",
     "huey.contrib.djhuey",
     "sanxiang.jobs",
     "sanxiang.backup",
