@@ -33,6 +33,7 @@ def grant_enforcement_power(agency) -> Parameter:
 def video(case, actor):
     from sanxiang.records.services import evidence_attach
 
+    case.refresh_from_db()
     return evidence_attach(case=case, actor=actor, uploaded=ContentFile(VIDEO, name="执法记录仪.mp4"), kind="video")
 
 
