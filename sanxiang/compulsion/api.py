@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.api import CaseDetailOutput
+from sanxiang.common.exceptions import RoleNotAllowed
 from sanxiang.compulsion import selectors
 from sanxiang.compulsion.services import enforcement_open_from_penalty
 from sanxiang.registry.models import Officer
@@ -40,6 +41,10 @@ class FromPenaltyApi(APIView):
 class CompulsionOverviewApi(APIView):
     @extend_schema(responses={200: dict}, summary="查封扣押（期限）与强制执行案件、逾期未缴纳罚款")
     def get(self, request):
+        from sanxiang.compulsion.views import STAFF
+
+        if request.user.role not in STAFF:
+            raise RoleNotAllowed("行政强制案件仅供执法机关工作人员和监督人员查看", code="role_not_allowed")
         return Response({
             "seizures": [{"case": r["case"].pk, "number": r["case"].number, "state": r["case"].state,
                           "ends_on": r["ends_on"], "days_left": r["days_left"], "extended": r["extended"]}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases import selectors as case_selectors
-from sanxiang.common.exceptions import DomainError
+from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.compulsion import selectors
 from sanxiang.compulsion.services import enforcement_open_from_penalty
 
@@ -30,7 +31,10 @@ def index(request):
 @login_required
 @require_POST
 def from_penalty(request, pk):
-    penalty_case = case_selectors.case_get(request.user, pk)
+    try:
+        penalty_case = case_selectors.case_get(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     if request.user.role != Role.OFFICER:
         raise PermissionDenied("移送强制执行（立案）须由执法人员办理")
     try:
