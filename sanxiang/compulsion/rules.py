@@ -330,3 +330,11 @@ def substitute_decision_served(ctx: Context) -> None:
         raise TransitionNotAllowed("以代履行方式执行的，代履行前须制作并送达代履行决定书（载明当事人、代履行人、标的、"
                                    "费用预算和方式；《行政强制法》第五十一条）", field="kind",
                                    code="substitute_decision_missing", rule="行政强制法第五十一条")
+
+
+@effect("record_enforcement_decision", label="登记强制执行决定及其公示期限", rule="行政强制法第三十七条")
+def record_enforcement_decision(ctx: Context) -> None:
+    from sanxiang.compulsion.services import publication_due
+
+    ctx.case.data["publish_due"], ctx.case.data["publish_due_note"] = publication_due(
+        ctx.case, ctx.values["enforcement_decided_on"])

@@ -89,6 +89,8 @@ def test_unpaid_fine_walked_whole_through_the_api(cworld):
                                      "enforcement_method": "deposit", "enforcement_reasons": "逾期不缴纳罚款及加处罚款"})
     assert alice.post(f"/api/cases/{pk}/documents/", {"kind": "enforcement_decision"},
                       format="json").status_code == 201
+    case.refresh_from_db()
+    assert case.data["publish_due"] > (TODAY - dt.timedelta(days=5)).isoformat()  # 20 working days (other kinds)
     video(case, w.alice)
     day = last_working_day(TODAY)
     body = act(alice, "execute", {"executed_at": f"{day.isoformat()} 10:00",
