@@ -77,7 +77,7 @@ def _issue(case, kind, actor, **extra):
 def _seizure(ctx, item, party, title, day0: dt.date, until: str):
     from sanxiang.cases.services import case_open, case_transition
 
-    officer, director = ctx.users["o1"], ctx.users["director"]
+    officer, director = ctx.users["officer1"], ctx.users["director"]
     officers = ctx.officers[:2]
     with on(_at(day0, 9)):
         case = case_open(actor=officer, item=item, party=party, title=title, officers=officers, opened_on=day0,
@@ -114,7 +114,7 @@ def _seizure(ctx, item, party, title, day0: dt.date, until: str):
 def _reminded(ctx, item, party, title, served: dt.date, obligation: str):
     from sanxiang.cases.services import case_open, case_transition
 
-    officer = ctx.users["o1"]
+    officer = ctx.users["officer1"]
     with on(_at(served)):
         case = case_open(actor=officer, item=item, party=party, title=title, officers=ctx.officers[:2],
                          opened_on=served, source="行政决定逾期未履行")
@@ -133,7 +133,7 @@ def _executed(ctx, item, party, day0: dt.date):
     from sanxiang.cases.services import case_transition
     from sanxiang.common.calendar import current_calendar
 
-    officer, director = ctx.users["o1"], ctx.users["director"]
+    officer, director = ctx.users["officer1"], ctx.users["director"]
     case = _reminded(ctx, item, party, "逾期不拆除违法建设", day0, "自行拆除违法搭建的彩钢棚（约120平方米）")
     with on(_at(day0 + dt.timedelta(days=14))):
         case_transition(case=case, action="decide_enforcement", actor=director, data={
@@ -162,7 +162,7 @@ def _court(ctx, item, party, day0: dt.date):
         case_transition(case=case, action="apply_to_court", actor=director, data={
             "applied_on": applied.isoformat(), "court": f"{ctx.agency.litigation_court}",
             "remedy_ended_on": (day0 - dt.timedelta(days=5)).isoformat()})
-        _issue(case, "court_application", ctx.users["o1"])
+        _issue(case, "court_application", ctx.users["officer1"])
     return case
 
 
@@ -203,7 +203,7 @@ def load_demo(demo) -> None:
     count = 0
     for code, ctx in demo.contexts.items():
         certified = [o for o in ctx.officers if o.agency_id == ctx.agency.pk and "compulsion" in o.enforcement_kinds]
-        if len(certified) < 2 or not {"o1", "director"} <= set(ctx.users):
+        if len(certified) < 2 or not {"officer1", "director"} <= set(ctx.users):
             continue
         ctx.officers = certified + [o for o in ctx.officers if o not in certified]
         if code in POWER:

@@ -43,3 +43,14 @@ def test_unit_head_sees_the_page_but_cannot_carry_a_fine_over(cworld):
     assert client.get("/staff/compulsion/").status_code == 200
     assert client.post(f"/staff/compulsion/from-penalty/{penalty.pk}/").status_code == 403
     assert not EnforcementOrigin.objects.exists()
+
+
+@pytest.mark.django_db
+def test_portal_flowchart_prints_the_compulsion_rules(cworld):
+    client = Client()
+    seizure = client.get("/flows/compulsion_seizure/")
+    assert seizure.status_code == 200
+    html = seizure.content.decode()
+    assert "查封扣押期间" in html and "第二十五条" in html and "第十九条" in html
+    enforcement = client.get("/flows/compulsion_enforcement/").content.decode()
+    assert "第四十三条" in enforcement and "第五十四条" in enforcement
