@@ -125,7 +125,7 @@ def responsibility(case) -> Responsibility:
     if checkpoint is not None:
         _prove(acts, checkpoint)
     stages = []
-    for code, label, _ in (*STAGES, OTHER):
+    for code, label, _ in (*STAGES, (*OTHER, frozenset())):
         mine = sorted((a for a in acts if a.stage == code), key=lambda a: (a.at, a.index or 0))
         if mine or code != OTHER[0]:
             stages.append((code, label, mine))

@@ -120,6 +120,9 @@ def complaint_submit(*, content: str, category: str, agency=None, decision_numbe
 
 def _check_handler(complaint, actor) -> None:
     """Supervisors handle any complaint; an agency's head or unit head only those routed to it."""
+    if actor.role not in (Role.SUPERVISOR, *HANDLER_ROLES):
+        raise RoleNotAllowed(f"投诉举报由承办机关的机关负责人或承办机构负责人办理，或由执法监督人员办理（{RULE}）",
+                             code="complaint_wrong_handler", rule=RULE)
     if not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists():
         from sanxiang.accounts.scoping import OutOfScope
 

@@ -19,7 +19,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import sha256_hex
-from sanxiang.common.exceptions import RoleNotAllowed, TransitionNotAllowed, ValidationFailed
+from sanxiang.common.exceptions import DeadlineError, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.models import next_number
 from sanxiang.common.tracking import ProgressStep
 from sanxiang.ledger.services import ledger_append
@@ -182,6 +182,9 @@ def _store_files(files) -> tuple[list[dict], list]:
 @transaction.atomic
 def matter_answer(*, matter, actor, text: str, files=()) -> Matter:
     """反馈: what the addressed agency did, by its head or a unit head, with attachments."""
+    if actor.role not in HANDLER_ROLES:
+        raise RoleNotAllowed(f"监督案件由承办机关的机关负责人或承办机构负责人反馈（{RULE}）", code="matter_wrong_agency",
+                             rule=RULE)
     if not Matter.objects.visible_to(actor).filter(pk=matter.pk).exists():
         raise OutOfScope("监督案件不存在或无权查看", ref=matter.ledger_ref())
     matter = _locked(matter)
@@ -229,14 +232,14 @@ def matter_is_late(matter, on: dt.date | None = None) -> bool:
 
 
 @transaction.atomic
-def matter_remind(*, matter, actor=None, note: str = "") -> Matter:
+def matter_remind(*, matter, actor=None, note: str = "", on: dt.date | None = None) -> Matter:
     """催办: the matter is past its deadline. By a supervisor, or by the job runner (actor None)."""
     if actor is not None:
         _require_supervisor(actor, "催办")
     matter = _locked(matter)
     if matter.status != MatterStatus.ASSIGNED:
         raise TransitionNotAllowed(f"监督案件{matter.get_status_display()}，无需催办", code="matter_not_assigned", rule=RULE)
-    if actor is None and not matter_is_late(matter):
+    if actor is None and not matter_is_late(matter, on):
         raise TransitionNotAllowed("未超过反馈期限，不自动催办", code="matter_not_late", rule=RULE)
     matter.escalation = max(matter.escalation, 1)
     matter.save(update_fields=["escalation"])
@@ -246,7 +249,8 @@ def matter_remind(*, matter, actor=None, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def matter_escalate(*, matter, actor=None, note: str = "", due_on: dt.date | None = None) -> Matter:
+def matter_escalate(*, matter, actor=None, note: str = "", due_on: dt.date | None = None,
+                    on: dt.date | None = None) -> Matter:
     """督办: a formal escalation (with the 行政执法监督通知书 where issued) and a new deadline."""
     if actor is not None:
         _require_supervisor(actor, "督办")
@@ -254,7 +258,7 @@ def matter_escalate(*, matter, actor=None, note: str = "", due_on: dt.date | Non
     if matter.status != MatterStatus.ASSIGNED:
         raise TransitionNotAllowed(f"监督案件{matter.get_status_display()}，不能督办", code="matter_not_assigned", rule=RULE)
     if actor is None:
-        if matter.escalation < 1 or not matter_is_late(matter):
+        if matter.escalation < 1 or not matter_is_late(matter, on):
             raise TransitionNotAllowed("自动督办须先催办且仍逾期", code="matter_not_reminded", rule=RULE)
     matter.escalation = 2
     matter.due_on = _check_due(due_on) if due_on is not None else default_due(matter.agency)
@@ -290,7 +294,7 @@ def matters_remind_overdue(on: dt.date | None = None) -> dict:
     reminded = escalated = 0
     for matter in Matter.objects.filter(status=MatterStatus.ASSIGNED, due_on__lt=on).select_related("agency"):
         if matter.escalation == 0:
-            matter_remind(matter=matter)
+            matter_remind(matter=matter, on=on)
             reminded += 1
         elif matter.escalation == 1:
             last = matter.steps.filter(action="remind").order_by("-at").first()
@@ -298,10 +302,10 @@ def matters_remind_overdue(on: dt.date | None = None) -> dict:
             try:
                 limit = add_working_days(start, param_int("matter_escalate_working_days", matter.agency),
                                          what="督办期限")
-            except Exception:  # noqa: BLE001 - a missing calendar year: try again tomorrow
+            except DeadlineError:  # a missing calendar year: tried again tomorrow
                 continue
             if on > limit:
-                matter_escalate(matter=matter)
+                matter_escalate(matter=matter, on=on)
                 escalated += 1
     return {"reminded": reminded, "escalated": escalated}
 
