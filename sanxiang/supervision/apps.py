@@ -7,8 +7,9 @@ class SupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sanxiang.supervision import complaints, matter_documents, params
+        from sanxiang.supervision import alerts, complaints, matter_documents, params
 
         params.install()
         matter_documents.register()
         complaints.register_trackers()
+        alerts.register()

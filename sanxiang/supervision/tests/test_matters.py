@@ -97,8 +97,6 @@ def test_refusals(setting):
     assert no_conclusion.value.code == "matter_conclusion_required" and no_conclusion.value.rule
     with pytest.raises(RoleNotAllowed):
         s.matter_close(matter=matter, actor=world.erin, conclusion="自己办结")
-    with pytest.raises(TransitionNotAllowed):
-        s.matter_transfer(matter=matter, actor=world.sam, agency=world.other_agency, reason="职责不属")
 
 
 @pytest.mark.django_db
@@ -117,6 +115,9 @@ def test_transfer_needs_a_reason_and_moves_the_matter(setting):
     assert not Matter.objects.visible_to(world.erin).exists()
     assert list(Matter.objects.visible_to(olga)) == [matter]
     s.matter_answer(matter=matter, actor=olga, text="已公示")
+    with pytest.raises(TransitionNotAllowed) as answered:  # answered: no transfer any more
+        s.matter_transfer(matter=matter, actor=world.sam, agency=world.agency, reason="退回原机关")
+    assert answered.value.code == "matter_not_transferable"
 
 
 @pytest.mark.django_db
@@ -266,3 +267,18 @@ def test_api_open_and_act(setting):
     other = APIClient()
     other.force_authenticate(olga)
     assert other.get(f"/api/matters/{pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_alert_rules_find_late_matters_and_complaints(setting):
+    from sanxiang.common.alerts import ALERT_RULES
+
+    world, *_, case = setting
+    matter = open_on_case(world, case, due_on=due_in(3))
+    complaint, _ = complaint_submit(content="执法人员不作为，多次反映无人处理。", category="inaction", agency=world.agency)
+    later = matter.due_on + dt.timedelta(days=1)
+    found = list(ALERT_RULES["matter_deadline"].find(0, later))
+    assert [f.subject for f in found] == [matter] and "已逾期" in found[0].text
+    assert list(ALERT_RULES["matter_deadline"].find(0, timezone.localdate())) == []
+    late = list(ALERT_RULES["complaint_deadline"].find(0, complaint.handle_due + dt.timedelta(days=1)))
+    assert {f.key for f in late} == {"accept", "handle"} and all(f.agency_id == world.agency.pk for f in late)
