@@ -19,7 +19,11 @@ SUPERVISION_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
 
 
 def install() -> None:
+    """Add the figures to the registry's defaults and make them known to the engine (as the
+    registry's own AppConfig does for its defaults), so flows and the rulebook may name them."""
+    from sanxiang.cases import engine
     from sanxiang.registry.params import DEFAULTS
 
-    for key, value in SUPERVISION_DEFAULTS.items():
-        DEFAULTS.setdefault(key, value)
+    for key, (value, unit, label, source) in SUPERVISION_DEFAULTS.items():
+        DEFAULTS.setdefault(key, (value, unit, label, source))
+        engine.parameter(key, label=label, unit=unit, source=source, default=value)

@@ -106,5 +106,13 @@ def test_supervisor_opens_agency_answers_supervisor_closes_complainant_sees(live
         expect(result).to_contain_text("已转为行政执法监督案件办理")
         assert "艾琳" not in result.inner_text() and "erin" not in result.inner_text()
         shot(citizen, "supervision-04-progress")
+
+        # 6. On a phone (390 px) neither the portal form nor the staff pages scroll sideways.
+        for page, url in ((citizen, "/complaints/"), (citizen, "/progress/"), (sam, f"/staff/supervision/matters/{matter.pk}/"),
+                          (sam, "/staff/supervision/matters/"), (sam, f"/staff/supervision/cases/{case.pk}/accountability/")):
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{url} is {width} px wide at 390 px"
     finally:
         session.close()
