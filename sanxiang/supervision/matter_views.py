@@ -305,7 +305,8 @@ def _accountability_case(request, pk):
         access_record(actor=request.user, case=case, target=case, label=f"责任追溯 {case.number}",
                       reason=request.GET.get("reason", ""))
     except ReasonRequired as exc:
-        return case, render(request, "supervision/reason.html", {"case": case, "error": exc}, status=exc.status)
+        return case, render(request, "supervision/reason.html", {"case": case, "error": exc,
+                                                                 "reason_action": request.path}, status=exc.status)
     return case, None
 
 

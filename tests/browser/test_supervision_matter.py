@@ -107,6 +107,11 @@ def test_supervisor_opens_agency_answers_supervisor_closes_complainant_sees(live
         assert "艾琳" not in result.inner_text() and "erin" not in result.inner_text()
         shot(citizen, "supervision-04-progress")
 
+        sam.goto(f"/staff/supervision/cases/{case.pk}/accountability/")
+        expect(sam.locator("#all-verified")).to_be_visible()
+        expect(sam.locator("#stage-filed")).to_contain_text("卡萝")
+        shot(sam, "supervision-05-accountability")
+
         # 6. On a phone (390 px) neither the portal form nor the staff pages scroll sideways.
         for page, url in ((citizen, "/complaints/"), (citizen, "/progress/"), (sam, f"/staff/supervision/matters/{matter.pk}/"),
                           (sam, "/staff/supervision/matters/"), (sam, f"/staff/supervision/cases/{case.pk}/accountability/")):

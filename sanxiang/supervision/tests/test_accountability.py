@@ -71,3 +71,20 @@ def test_page_pdf_and_api_for_supervisor_and_head_only(archived):
     assert data["all_verified"] and data["checkpoint"]["tree_size"] > 0
     filed = next(s for s in data["stages"] if s["stage"] == "filed")
     assert filed["acts"][0]["ledger_index"] is not None and filed["acts"][0]["audit_path"] is not None
+
+
+@pytest.mark.django_db
+def test_reason_asked_when_the_agency_requires_one_and_the_form_comes_back_here(archived):
+    from sanxiang.common.services import record_save
+    from sanxiang.registry.models import Parameter
+
+    w = archived
+    record_save(Parameter(agency=w.world.agency, key="access_reason_required", value=1, unit="是/否",
+                          label="须填写调阅事由", source="本机关调阅监督规定"), actor="admin")
+    sam = Client()
+    sam.force_login(w.world.sam)
+    url = f"/staff/supervision/cases/{w.case.pk}/accountability/"
+    asked = sam.get(url)
+    assert asked.status_code == 428 and f'action="{url}"' in asked.content.decode()
+    assert sam.get(url, {"reason": "责任追究调查"}).status_code == 200
+    assert AccessLog.objects.filter(case=w.case, reason="责任追究调查").exists()
