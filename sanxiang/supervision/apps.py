@@ -13,3 +13,5 @@ class SupervisionConfig(AppConfig):
         matter_documents.register()
         complaints.register_trackers()
         alerts.register()
+        # `sanxiang worker` imports sanxiang.jobs.tasks only: the periodic task registers here.
+        from sanxiang.supervision import tasks  # noqa: F401

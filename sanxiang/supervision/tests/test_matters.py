@@ -165,11 +165,19 @@ def test_reminders_and_escalation_by_the_job_and_by_hand(setting):
     assert verify_all().ok
 
 
-@pytest.mark.django_db
-def test_periodic_task_is_registered():
+def test_periodic_task_is_registered_with_the_worker_and_runs_the_daily_pass(monkeypatch):
+    import datetime as _dt
+
+    from huey.contrib.djhuey import HUEY
+
     from sanxiang.supervision import tasks
 
-    assert callable(tasks.matter_reminders)
+    assert "supervision.matter_reminders" in {t.name for t in HUEY._registry.periodic_tasks}
+    calls = []
+    monkeypatch.setattr(s, "matters_remind_overdue", lambda: calls.append(1) or {"reminded": 0, "escalated": 0})
+    assert tasks.matter_reminders.call_local() == {"reminded": 0, "escalated": 0} and calls == [1]
+    # 07:00 Asia/Shanghai is 23:00 UTC (huey hands the validator naive UTC times).
+    assert tasks.morning(_dt.datetime(2026, 12, 1, 23, 0)) and not tasks.morning(_dt.datetime(2026, 12, 1, 22, 0))
 
 
 @pytest.mark.django_db
