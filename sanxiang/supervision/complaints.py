@@ -135,7 +135,7 @@ def _check_handler(complaint, actor) -> None:
 
 
 def _locked(complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).select_related("agency").get(pk=complaint.pk)
 
 
 @transaction.atomic

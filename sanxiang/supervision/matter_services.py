@@ -40,7 +40,7 @@ def _require_supervisor(actor, what: str) -> None:
 
 
 def _locked(matter) -> Matter:
-    return Matter.objects.select_for_update().select_related("agency", "case").get(pk=matter.pk)
+    return Matter.objects.select_for_update(of=("self",)).select_related("agency", "case").get(pk=matter.pk)
 
 
 def _step(matter, *, action: str, name: str, actor, text: str = "", agency=None, due_on=None, files=(),
