@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.models import Case
 from sanxiang.compulsion.facts import ENFORCEMENT_FLOW, SEIZURE_FLOW, seizure_days_left, seizure_ends_on
 from sanxiang.compulsion.services import unpaid_fine
@@ -19,6 +20,7 @@ def seizures(user, on: dt.date | None = None) -> list[dict]:
     on = on or timezone.localdate()
     rows = []
     for case in _visible(user).filter(flow__code=SEIZURE_FLOW).order_by("-opened_on", "-pk")[:200]:
+        case.state_name = flow_spec(case.flow).step_name(case.state)
         rows.append({"case": case, "ends_on": seizure_ends_on(case), "days_left": seizure_days_left(case, on),
                      "extended": bool(case.data.get("seizure_extended")), "things": case.seized_things.count(),
                      "in_force": case.state == "in_force"})
@@ -26,7 +28,10 @@ def seizures(user, on: dt.date | None = None) -> list[dict]:
 
 
 def enforcements(user) -> list[Case]:
-    return list(_visible(user).filter(flow__code=ENFORCEMENT_FLOW).order_by("-opened_on", "-pk")[:200])
+    cases = list(_visible(user).filter(flow__code=ENFORCEMENT_FLOW).order_by("-opened_on", "-pk")[:200])
+    for case in cases:
+        case.state_name = flow_spec(case.flow).step_name(case.state)
+    return cases
 
 
 def overdue_fines(user, on: dt.date | None = None) -> list[dict]:

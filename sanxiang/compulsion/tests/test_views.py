@@ -20,7 +20,7 @@ def test_page_lists_seizures_and_unpaid_fines_and_carries_one_over(cworld):
     page = client.get("/staff/compulsion/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert seizure.number in html and "剩30日" in html
+    assert seizure.number in html and "剩30日" in html and "查封扣押期间" in html
     assert penalty.number in html and "移送强制执行" in html
     assert 'href="/staff/compulsion/"' in html  # the menu entry
     response = client.post(f"/staff/compulsion/from-penalty/{penalty.pk}/")
