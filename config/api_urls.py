@@ -33,4 +33,6 @@ urlpatterns = [
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
+    path("inspections/", include("sanxiang.inspections.api_urls")),
+    path("public/draws/", include("sanxiang.draws.api_urls")),
 ]
