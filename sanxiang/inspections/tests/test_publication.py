@@ -100,3 +100,41 @@ def test_staff_page_draws_and_opens_tasks(drawn):
     uscc = draw.result["targets"][0]["id"]
     opened = officer.post(f"/staff/inspections/plans/{iw.plan.pk}/task/", {"uscc": uscc})
     assert opened.status_code == 302 and "/staff/cases/" in opened["Location"]
+
+
+def test_the_portal_flowchart_is_the_flow_the_engine_runs(drawn):
+    from sanxiang import demo
+
+    page = Client().get("/flows/inspection_general/").content.decode()
+    for text in ("现场检查", "检查结果处理", "限期改正与复查", "已移送立案查处", "现场检查一律全程录像"):
+        assert text in page
+    assert not any(d["kind"] == "inspection" for d in demo.DEMO_FLOWS)  # no display-only inspection flow
+
+
+def test_the_agency_av_list_names_the_onsite_inspection_and_audio_is_not_enough(drawn, settings):
+    from django.core.files.base import ContentFile
+
+    from sanxiang.common.exceptions import EvidenceMissing
+    from sanxiang.registry.models import AvRequirement
+    from sanxiang.registry.services import av_list_install
+    from sanxiang.records.services import evidence_attach
+
+    iw, draw = drawn
+    w = iw.world
+    av_list_install(agency=w.agency)
+    assert AvRequirement.objects.filter(agency=w.agency, flow_code="inspection_general", step_code="onsite").exists()
+    case = walkthrough.start(services.task_open_from_draw(actor=w.alice, plan=iw.plan,
+                                                          uscc=draw.result["targets"][0]["id"]), w.alice)
+    evidence_attach(case=case, actor=w.alice, kind="audio", description="录音",
+                    uploaded=ContentFile(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 200, name="现场.mp3"))
+    from sanxiang.documents.services import document_issue
+
+    document_issue(case=case, kind="inspection_record", actor=w.alice, extra={
+        "mode": "检查", "started_at": f"{timezone.localdate().isoformat()}T09:00", "place": "现场", "record": "检查情况"})
+    from sanxiang.cases.services import case_transition
+
+    with pytest.raises(EvidenceMissing) as exc:
+        case_transition(case=case, action="record_onsite", actor=w.alice, data={
+            "inspected_on": timezone.localdate().isoformat(), "certificates_shown": True,
+            "party_signature": "signed", "findings": "检查情况"})
+    assert exc.value.code == "onsite_video_missing"
