@@ -61,10 +61,14 @@ def load_demo(demo) -> None:
     by_cert = {o.certificate_no: o for o in Officer.objects.filter(certificate_no__in=drawn)}
     penalty_item = EnforcementItem.objects.filter(agency=agency, kind="penalty").order_by("code").first()
     count = 0
-    for row, path in zip(draw.result["targets"], PATHS, strict=False):
-        if not row["inspectors"]:
-            continue
-        user = by_cert[row["inspectors"][0]].user
+    # Each task is opened by a drawn inspector of the bureau itself who has an account.
+    staffed = []
+    for row in draw.result["targets"]:
+        user = next((by_cert[c].user for c in row["inspectors"]
+                     if by_cert[c].user is not None and by_cert[c].agency_id == agency.pk), None)
+        if user is not None:
+            staffed.append((row, user))
+    for (row, user), path in zip(staffed, PATHS, strict=False):
         case = services.task_open_from_draw(actor=user, plan=plan, uscc=row["id"])
         count += 1
         if path == "task":

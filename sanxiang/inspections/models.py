@@ -177,6 +177,10 @@ class Task(Recorded):
         return f"{self.case.number} {self.entity.name}"
 
 
+class _InspectionCaseScoped(AgencyScopedQuerySet):
+    agency_path = "inspection_case__agency_id"
+
+
 class Referral(Recorded):
     """发现违法 → 立案查处: the penalty case opened from an inspection case, evidence carried over."""
 
@@ -186,7 +190,7 @@ class Referral(Recorded):
                                         related_name="referred_from")
     evidence_count = models.PositiveIntegerField("移转证据数")
 
-    objects = CaseScopedQuerySet.as_manager()
+    objects = _InspectionCaseScoped.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "检查移送立案"

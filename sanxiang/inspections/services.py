@@ -125,9 +125,11 @@ def plan_create(*, actor, check_item: CheckItem, title: str, period_start: dt.da
 
 def inspector_pool(agency, on: dt.date) -> list[Officer]:
     """执法检查人员名录库: the agency's (and its subordinates') officers whose certificate is valid
-    on `on` and covers 行政检查; legal reviewers excluded (审核与执法相分离)."""
+    on `on` and covers 行政检查, with an active account in the officer role (a drawn pair must be
+    able to take its task in the system); legal reviewers excluded (审核与执法相分离)."""
     officers = Officer.objects.filter(agency_id__in=agency.descendant_ids(), is_legal_reviewer=False,
-                                      certificate_no__isnull=False).order_by("certificate_no")
+                                      certificate_no__isnull=False, user__is_active=True,
+                                      user__role=Role.OFFICER).order_by("certificate_no")
     return [o for o in officers if o.certificate_problem(on, "inspection") is None]
 
 

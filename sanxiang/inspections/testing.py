@@ -66,3 +66,23 @@ def inspection_world_for(records_world):
         draw = services.plan_draw(actor=records_world.world.erin, plan=iw.plan)
         cached = records_world._inspection = (iw, draw)
     return cached
+
+
+SCOPED_MODELS = {"draws.draw", "inspections.checkitem", "inspections.marketentity", "inspections.avoidance",
+                 "inspections.plan", "inspections.task", "inspections.referral"}
+
+
+def inspection_rows_for(records_world):
+    """One row of every scoped model of the inspection apps, in the records world's agency: the
+    draw, a task walked to 立案查处 (a Referral) and an avoidance declaration."""
+    from sanxiang.inspections import walkthrough
+
+    iw, draw = inspection_world_for(records_world)
+    w = records_world.world
+    row = next(t for t in draw.result["targets"] if w.alice_officer.certificate_no in t["inspectors"])
+    case = services.task_open_from_draw(actor=w.alice, plan=iw.plan, uscc=row["id"])
+    case = walkthrough.onsite(walkthrough.start(case, w.alice), w.alice)
+    walkthrough.conclude(case, w.alice, "violation", penalty_item=w.item)
+    other = next(e for e in iw.entities if e.uscc != row["id"])
+    services.avoidance_declare(actor=w.carol, officer=w.bob_officer, entity=other, reason="亲属关系")
+    return iw, draw

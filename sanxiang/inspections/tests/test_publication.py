@@ -115,9 +115,9 @@ def test_the_agency_av_list_names_the_onsite_inspection_and_audio_is_not_enough(
     from django.core.files.base import ContentFile
 
     from sanxiang.common.exceptions import EvidenceMissing
+    from sanxiang.records.services import evidence_attach
     from sanxiang.registry.models import AvRequirement
     from sanxiang.registry.services import av_list_install
-    from sanxiang.records.services import evidence_attach
 
     iw, draw = drawn
     w = iw.world

@@ -49,11 +49,13 @@ def test_an_officer_without_the_inspection_certificate_cannot_inspect_nor_be_dra
     pool = services.inspector_pool(w.agency, timezone.localdate())
     assert penalty_only not in pool and w.alice_officer in pool
     assert w.dave_officer not in pool  # the legal reviewer is no inspector
+    no_account = OfficerFactory(agency=w.agency, name="无账号人员")
+    assert no_account not in services.inspector_pool(w.agency, timezone.localdate())
 
 
 def test_an_officer_is_never_drawn_onto_a_target_he_must_avoid(iw):
     w = iw.world
-    OfficerFactory(agency=w.agency, name="查理")  # a third inspector, so the target can still be staffed
+    officer_user(w.agency, Role.OFFICER, "charlie", "查理")  # a third inspector, so the target can still be staffed
     target = iw.entities[5]  # grade D: always drawn (ratio 1)
     services.avoidance_declare(actor=w.carol, officer=w.alice_officer, entity=target, reason="其配偶为该公司股东")
     draw = services.plan_draw(actor=w.erin, plan=iw.plan)
@@ -80,8 +82,8 @@ def test_avoidance_declared_after_the_task_stops_the_flow(iw):
 
 def test_the_same_officer_is_not_drawn_onto_the_same_target_twice_running(iw):
     w = iw.world
-    OfficerFactory(agency=w.agency, name="查理")
-    OfficerFactory(agency=w.agency, name="黛西")
+    officer_user(w.agency, Role.OFFICER, "charlie", "查理")
+    officer_user(w.agency, Role.OFFICER, "daisy", "黛西")
     first = services.plan_draw(actor=w.erin, plan=iw.plan)
     today = timezone.localdate()
     second_plan = services.plan_create(actor=w.erin, check_item=iw.check_item, title="下一轮抽查",
