@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.common.exceptions import NotFound, ValidationFailed
+from sanxiang.common.params import MAX_DB_INT
 from sanxiang.draws.models import Draw
 from sanxiang.inspections import importers, selectors, services
 from sanxiang.inspections.models import CheckItem, MarketEntity
@@ -42,7 +43,8 @@ class PublicCheckItemListApi(APIView):
 
 class DrawInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    redraw_of = serializers.IntegerField(required=False, allow_null=True, default=None)
+    redraw_of = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                         max_value=MAX_DB_INT)
 
 
 class PlanDrawApi(APIView):
@@ -82,7 +84,7 @@ class PlanTaskApi(APIView):
 
 
 class AdHocTaskInput(serializers.Serializer):
-    check_item = serializers.IntegerField()
+    check_item = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT)
     uscc = serializers.CharField()
     officers = serializers.ListField(child=serializers.CharField(), help_text="执法证号")
     source = serializers.CharField(required=False, allow_blank=True, default="")

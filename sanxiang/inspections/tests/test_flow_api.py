@@ -107,6 +107,11 @@ def test_the_whole_inspection_flow_through_the_api(settings, tmp_path):
     assert case.data["penalty_case"] == penalty.number
     # The penalty case runs on the penalty flow as usual.
     assert token_client(world.alice).get(f"/api/cases/{penalty.pk}/").status_code == 200
+    # Every row written on the way (draw, task, referral, carried evidence) matches the ledger.
+    from sanxiang.ledger.verification import verify_all
+
+    report = verify_all()
+    assert report.ok, report.problems[:5]
 
 
 @pytest.mark.django_db
