@@ -324,12 +324,14 @@ def previous_month(today: dt.date) -> str:
 
 
 def results_publish_due(*, today: dt.date | None = None, actor="system") -> list[ResultNotice]:
-    """The monthly job: publish last month's results of every plan drawn and begun by then."""
+    """The monthly job: publish last month's results of every drawn plan whose period overlaps it."""
     today = today or timezone.localdate()
     month = previous_month(today)
     end_of_month = today.replace(day=1)
+    start_of_month = (end_of_month - dt.timedelta(days=1)).replace(day=1)
     done = []
-    for plan in Plan.objects.filter(period_start__lt=end_of_month).select_related("check_item", "agency"):
+    for plan in Plan.objects.filter(period_start__lt=end_of_month, period_end__gte=start_of_month) \
+            .select_related("check_item", "agency"):
         notice = results_publish(plan=plan, month=month, actor=actor)
         if notice is not None:
             done.append(notice)

@@ -51,6 +51,8 @@ def test_the_monthly_job_publishes_each_plan_once_with_findings_and_follow_up(dr
     assert notice.content["drawn"] == len(draw.result["targets"]) and notice.content["problems"] == 2
     assert Entry.objects.get(index=notice.ledger_index).public
     assert services.results_publish_due(today=next_month) == []  # once per plan and month
+    long_after = iw.plan.period_end + dt.timedelta(days=70)
+    assert services.results_publish_due(today=long_after) == []  # not after the plan's period
     page = Client().get(f"/spot-checks/plans/{iw.plan.pk}/")
     assert page.status_code == 200 and "复查合格" in page.content.decode() and "已立案查处" in page.content.decode()
 
