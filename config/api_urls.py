@@ -38,4 +38,6 @@ urlpatterns = [
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
     path("", include("sanxiang.supervision.api_urls")),
+    path("inspections/", include("sanxiang.inspections.api_urls")),
+    path("public/draws/", include("sanxiang.draws.api_urls")),
 ]

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "sanxiang.cases",
     "sanxiang.records",
     "sanxiang.documents",
+    "sanxiang.draws",
+    "sanxiang.inspections",
     "sanxiang.reviews",
     "sanxiang.disclosure",
     "sanxiang.supervision",

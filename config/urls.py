@@ -9,6 +9,9 @@ admin.site.site_title = "Sanxiang 管理后台"
 urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
     path("complaints/", include("sanxiang.supervision.portal_urls")),
+    path("spot-checks/", include("sanxiang.inspections.portal_urls")),
+    path("draws/", include("sanxiang.draws.urls")),
+    path("staff/inspections/", include("sanxiang.inspections.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/integrity/", include("sanxiang.ledger.staff_urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),

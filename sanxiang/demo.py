@@ -600,32 +600,9 @@ SECURITY_ADMIN = ("sec_admin", "安全管理员")
 AUDIT_ADMIN = ("audit_admin", "审计管理员")
 
 
-# Display-only flows for the non-penalty items (licensing, inspection), installed when the shipped
-# flows do not provide one: the case engine opens penalty cases only.
+# Display-only flows for the kinds no shipped flow covers yet (licensing), installed when the
+# shipped flows do not provide one (inspection runs on cases/flows/inspection_general.json).
 DEMO_FLOWS = [
-    {
-        "code": "inspection_general", "name": "行政检查流程", "kind": "inspection",
-        "basis": "《中华人民共和国行政处罚法》第五十五条；随机抽查事项清单",
-        "start": "prepare", "final": {"closed": "检查完结"},
-        "steps": [
-            {"code": "prepare", "name": "检查准备", "actions": [
-                {"code": "start_inspection", "name": "出示执法证件、告知检查事项", "roles": ["officer"],
-                 "assigned_only": True, "guards": ["officers_qualified"],
-                 "fields": [{"name": "inspection_notice", "label": "检查事项及依据", "type": "text", "required": True}],
-                 "routes": [{"to": "inspect"}]}]},
-            {"code": "inspect", "name": "现场检查", "actions": [
-                {"code": "record_inspection", "name": "制作现场检查笔录", "roles": ["officer"], "assigned_only": True,
-                 "guards": ["not_in_future"],
-                 "fields": [{"name": "inspected_on", "label": "检查日期", "type": "date", "required": True},
-                            {"name": "inspection_record", "label": "检查情况", "type": "text", "required": True}],
-                 "routes": [{"to": "result"}]}]},
-            {"code": "result", "name": "检查结果处理", "actions": [
-                {"code": "approve_result", "name": "审批检查结果", "roles": ["unit_head"], "guards": [],
-                 "fields": [{"name": "result_opinion", "label": "处理意见（无问题/责令改正/立案查处）", "type": "text",
-                             "required": True}],
-                 "routes": [{"to": "closed"}]}]},
-        ],
-    },
     {
         "code": "licensing_general", "name": "行政许可流程", "kind": "licensing",
         "basis": "《中华人民共和国行政许可法》第四章",

@@ -57,6 +57,8 @@ AV_DEFAULTS = [
      "description": "留置送达、公告送达过程须音像记录"},
     {"name": "当场处罚（现场执法）", "flow_code": "penalty_simple", "step_code": "on_spot",
      "description": "当场作出处罚决定的现场执法活动须音像记录"},
+    {"name": "现场检查（行政检查）", "flow_code": "inspection_general", "step_code": "onsite",
+     "description": "现场检查一律全程录像"},
 ]
 
 

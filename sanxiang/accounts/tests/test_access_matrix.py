@@ -99,6 +99,18 @@ def decision_number(w):
     return w.publication.decision_number
 
 
+def plan_kw(w):
+    from sanxiang.inspections.testing import inspection_world_for
+
+    return {"pk": inspection_world_for(w)[0].plan.pk}
+
+
+def draw_kw(w):
+    from sanxiang.inspections.testing import inspection_world_for
+
+    return {"pk": inspection_world_for(w)[1].pk}
+
+
 _FRESH = itertools.count()
 
 
@@ -322,6 +334,24 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-matter-action": [Probe("post", lambda w: {"pk": _sv(w)[1].pk, "action": "close"},
                                 expect(403, anon=401, sam=400), data=lambda w: {}, json=True)],
     "api-case-accountability": [Probe("get", case_kw, case_api(403, erin=200, sam=200))],
+    # 行政检查与双随机、一公开: the list, plans, draws and results are public; the draw is organised by
+    # heads (already drawn here: a redraw without its reason is refused), tasks taken by the drawn officers.
+    "spotcheck:list": [Probe("get", status=public())],
+    "spotcheck:plan": [Probe("get", plan_kw, public())],
+    "draws:detail": [Probe("get", draw_kw, public())],
+    "draws:json": [Probe("get", draw_kw, public())],
+    "api-draw": [Probe("get", draw_kw, public())],
+    "api-check-items": [Probe("get", status=public())],
+    "inspections:home": [Probe("get", status=expect(200, anon=302))],
+    "inspections:template": [Probe("get", status=expect(200, anon=302))],
+    "inspections:draw": [Probe("post", plan_kw, case_page(302), refused=("alice", "oscar", "dave", "sam"))],
+    "inspections:task": [Probe("post", plan_kw, case_page(302), data=lambda w: {"uscc": ""})],
+    "inspections:import": [Probe("post", status=expect(302), data=lambda w: {})],
+    "api-plan-draw": [Probe("post", plan_kw, case_api(403, carol=409, erin=409), data=lambda w: {}, json=True)],
+    "api-plan-task": [Probe("post", plan_kw, case_api(400), data=lambda w: {"uscc": ""}, json=True)],
+    "api-inspection-task": [Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True)],
+    "api-avoidance": [Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True)],
+    "api-targets-import": [Probe("post", status=expect(400, anon=401), data=lambda w: {})],
 }
 
 

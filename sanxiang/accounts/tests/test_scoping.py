@@ -12,6 +12,8 @@ from django.test import Client
 
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import ScopedQuerySet
+from sanxiang.inspections.testing import SCOPED_MODELS as INSPECTION_SCOPED
+from sanxiang.inspections.testing import inspection_rows_for
 from sanxiang.ledger.models import Entry
 from sanxiang.records.models import Evidence
 from sanxiang.testing import UserFactory, build_records_world
@@ -21,13 +23,15 @@ pytestmark = pytest.mark.django_db
 # Every model whose rows belong to an agency's cases must be scoped; a new one must be added here.
 SCOPED = {"cases.case", "cases.party", "cases.caseofficer", "cases.caseevent", "cases.decision",
           "records.evidence", "records.uploadsession", "documents.document", "disclosure.publication",
-          "supervision.accesslog", "reviews.legalreview"}
+          "supervision.accesslog", "reviews.legalreview"} | INSPECTION_SCOPED
 
 
 @pytest.fixture
 def rw(settings, tmp_path):
     settings.EVIDENCE_UPLOAD_DIR = str(tmp_path / "uploads")
-    return build_records_world()
+    rw = build_records_world()
+    inspection_rows_for(rw)  # a row of each scoped model of the inspection apps
+    return rw
 
 
 def scoped_models():

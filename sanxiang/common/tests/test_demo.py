@@ -61,6 +61,16 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
     general = set(Case.objects.filter(flow__code="penalty_general").values_list("state", flat=True))
     assert expected <= general
     assert Case.objects.filter(flow__code="penalty_simple", state="archived").exists()
+    # 行政检查与双随机 (sanxiang/inspections/demo.py): every state, a referral, a recomputed draw, a notice.
+    from sanxiang.draws import algorithm
+    from sanxiang.draws.models import Draw
+    from sanxiang.inspections.models import Referral, ResultNotice
+
+    inspection = set(Case.objects.filter(flow__code="inspection_general").values_list("state", flat=True))
+    assert inspection == {"task", "onsite", "result", "rectification", "closed", "referred"}
+    assert Referral.objects.filter(penalty_case__flow__code="penalty_general").exists()
+    assert ResultNotice.objects.exists()
+    assert algorithm.check(Draw.objects.get(purpose="inspection").published()) == []
     assert any(case_is_overdue(case) for case in Case.objects.all())
     assert not Case.objects.filter(opened_on__gt=today).exists()
     assert not Case.objects.filter(decided_on__gt=today).exists()
