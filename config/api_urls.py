@@ -35,4 +35,5 @@ urlpatterns = [
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
     path("inspections/", include("sanxiang.inspections.api_urls")),
     path("public/draws/", include("sanxiang.draws.api_urls")),
+    path("evaluation/", include("sanxiang.evaluation.api_urls")),
 ]
