@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("sanxiang.supervision.api_urls")),
     path("inspections/", include("sanxiang.inspections.api_urls")),
     path("public/draws/", include("sanxiang.draws.api_urls")),
+    path("evaluation/", include("sanxiang.evaluation.api_urls")),
 ]

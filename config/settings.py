@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanxiang.documents",
     "sanxiang.draws",
     "sanxiang.inspections",
+    "sanxiang.evaluation",
     "sanxiang.reviews",
     "sanxiang.disclosure",
     "sanxiang.supervision",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("complaints/", include("sanxiang.supervision.portal_urls")),
     path("spot-checks/", include("sanxiang.inspections.portal_urls")),
     path("draws/", include("sanxiang.draws.urls")),
+    path("evaluations/", include("sanxiang.evaluation.portal_urls")),
+    path("staff/evaluation/", include("sanxiang.evaluation.urls")),
     path("staff/inspections/", include("sanxiang.inspections.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/integrity/", include("sanxiang.ledger.staff_urls")),

@@ -16,6 +16,7 @@ audit entry `audit.permission_denied` for a signed-in persona, and none for the 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,6 +127,26 @@ def matter_number(w):
 
 
 HANDLERS = ("carol", "erin", "sam")  # 监督案件、投诉举报: supervisors and the agency's heads
+def evaluation(w):
+    """A 案卷评查 round on the world's archived case, scored, with a rectification request (made
+    once per world, on first use)."""
+    if not hasattr(w, "_evaluation"):
+        from sanxiang.evaluation import services
+
+        today = dt.date.today()
+        round_ = services.round_create(actor=w.world.sam, title="矩阵评查", year=today.year,
+                                       agencies=[w.world.agency], period_start=today - dt.timedelta(days=400),
+                                       period_end=today, ratio="1", evaluators=[w.world.sam])
+        file = round_.files.get(case=w.case)
+        scores = {i.pk: ({} if i.is_veto else {"points": str(i.points)}) for i in round_.template.items.all()}
+        services.file_score(actor=w.world.sam, file=file, scores=scores, comment="规范")
+        rectification = services.rectification_request(actor=w.world.sam, file=file, request="补充材料",
+                                                       due_on=today + dt.timedelta(days=10))
+        w._evaluation = (round_, file, rectification)
+    return w._evaluation
+
+
+EVALUATION_READERS = {"carol": 200, "dave": 200, "erin": 200, "sam": 200}
 
 EXPECTED: dict[str, list[Probe]] = {
     # Public portal: the same for everybody, and only released publications.
@@ -172,6 +193,17 @@ EXPECTED: dict[str, list[Probe]] = {
         Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
               expect(403, anon=302, sam=400), data=lambda w: {"reason": ""}),
     ],
+    # 案卷评查: supervisors, and the heads and reviewers of the agency whose dossier was drawn.
+    "evaluation:rounds": [Probe("get", status=expect(403, anon=302, **EVALUATION_READERS))],
+    "evaluation:round": [Probe("get", lambda w: {"pk": evaluation(w)[0].pk},
+                               expect(403, anon=302, **EVALUATION_READERS))],
+    "evaluation:file": [Probe("get", lambda w: {"pk": evaluation(w)[1].pk}, expect(403, anon=302, **EVALUATION_READERS),
+                              markers=[(number, ("carol", "dave", "erin", "sam"))])],
+    "evaluation:rectification": [Probe("get", lambda w: {"pk": evaluation(w)[2].pk},
+                                       expect(403, anon=302, carol=302, dave=302, erin=302, sam=302))],
+    "evaluation_public:list": [Probe("get", status=public())],
+    # Not published yet: nobody sees it.
+    "evaluation_public:detail": [Probe("get", lambda w: {"pk": evaluation(w)[0].pk}, public(404), scoped_404=False)],
     "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200),
                                      markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
     "ledger_staff:integrity": [Probe("get", status=expect(403, anon=302, sam=200, root=200))],
@@ -286,6 +318,15 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-officer-certificate-act": [Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
                                           expect(403, anon=401, carol=403, erin=403, sam=400), data=lambda w: {},
                                           json=True)],
+    "api-evaluation-rounds": [Probe("get", status=expect(403, anon=401, **EVALUATION_READERS))],
+    "api-evaluation-file": [Probe("get", lambda w: {"pk": evaluation(w)[1].pk},
+                                  expect(403, anon=401, **EVALUATION_READERS))],
+    "api-evaluation-score": [Probe("post", lambda w: {"pk": evaluation(w)[1].pk},
+                                   expect(403, anon=401, carol=400, dave=400, erin=400, sam=400), data=lambda w: {},
+                                   json=True)],
+    "api-evaluation-answer": [Probe("post", lambda w: {"pk": evaluation(w)[2].pk},
+                                    expect(403, anon=401, carol=400, dave=400, erin=400, sam=400), data=lambda w: {},
+                                    json=True)],
     "api-officers": [Probe("get", status=public())],
     "api-items": [Probe("get", status=public())],
     "api-av-list": [Probe("get", status=public())],
