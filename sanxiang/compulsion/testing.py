@@ -54,3 +54,23 @@ def last_public_holiday(before: dt.date) -> dt.date:
     while day.weekday() >= 5 or cal.is_working_day(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+SCOPED_MODELS = {"compulsion.seizedthing", "compulsion.enforcementorigin"}
+
+
+def compulsion_rows_for(rw):
+    """A row of each scoped compulsion model in the records world's agency (for the scoping
+    tests): a listed thing on the world's case, and an enforcement case opened from it."""
+    from sanxiang.cases.services import case_open
+    from sanxiang.compulsion.models import EnforcementOrigin, SeizedThing
+    from sanxiang.testing import citizen_party
+
+    w = rw.world
+    SeizedThing.objects.create(case=rw.case, order=1, name="渣土运输车", quantity=Decimal(1), unit="辆",
+                               condition="完好", event_action="seize")
+    other = case_open(actor=w.alice, item=w.item, party=citizen_party(), title="逾期不缴纳罚款",
+                      officers=[w.alice_officer, w.bob_officer])
+    today = dt.date.today()
+    EnforcementOrigin.objects.create(case=other, penalty_case=rw.case, fine_amount=Decimal(800),
+                                     surcharge=Decimal(0), surcharge_days=0, computed_on=today, payment_due=today)

@@ -206,11 +206,10 @@ class CertificateActInput(serializers.Serializer):
 def _officer_for(request, pk: int):
     from django.core.exceptions import PermissionDenied
 
-    from sanxiang.registry.models import Officer
 
     if request.user.role not in selectors.CERTIFICATE_READERS:
         raise PermissionDenied("执法人员资格管理仅供执法监督人员、机关负责人和承办机构负责人查看")
-    return Officer.objects.get_visible(request.user, pk=pk, message="执法人员不存在或无权查看")
+    return selectors.officer_get(request.user, pk)
 
 
 class OfficerCertificateApi(APIView):

@@ -25,7 +25,7 @@ def _reader(user) -> None:
 
 def _officer_or_404(user, pk: int) -> Officer:
     try:
-        return Officer.objects.get_visible(user, pk=pk, message="执法人员不存在或无权查看")
+        return selectors.officer_get(user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc  # the cause keeps the out-of-scope denial audited
 

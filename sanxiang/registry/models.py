@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from sanxiang.accounts.scoping import AgencyScopedQuerySet
 from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
 from sanxiang.common.models import Recorded
 from sanxiang.registry.choices import (
@@ -119,8 +118,6 @@ class Officer(Recorded):
                                               validators=[_qualification_validator])
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="officer")
-
-    objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "执法人员"
@@ -470,10 +467,6 @@ class CertificateAction(models.TextChoices):
     REVOKE = "revoke", "吊销/注销"
 
 
-class OfficerScopedQuerySet(AgencyScopedQuerySet):
-    agency_path = "officer__agency_id"
-
-
 class CertificateEvent(Recorded):
     """One act on an officer's certificate. Never edited: the officer's status and validity are
     what the events made of them, and each event is in the ledger beside the officer row it changed."""
@@ -495,8 +488,6 @@ class CertificateEvent(Recorded):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT,
                               related_name="+")
     ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
-
-    objects = OfficerScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "执法证管理记录"

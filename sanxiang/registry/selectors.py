@@ -64,8 +64,30 @@ def public_av_list(agency_code: str = ""):
 CERTIFICATE_READERS = {"supervisor", "agency_head", "unit_head"}
 
 
+def _officers_of(user) -> QuerySet[Officer]:
+    """The staff roll a user may read: their agency tree (supervisors: every agency). Officers are
+    registry data, not case content, so this is the registry's scope rather than a case scope."""
+    from sanxiang.accounts.scoping import agency_q
+
+    q = agency_q(user, "agency_id")
+    return Officer.objects.none() if q is None else Officer.objects.filter(q)
+
+
+def officer_get(user, pk: int) -> Officer:
+    """One officer of the user's tree; OutOfScope (audited, answered as 404) for another agency's."""
+    from sanxiang.accounts.scoping import OutOfScope
+    from sanxiang.common.exceptions import NotFound
+
+    row = _officers_of(user).filter(pk=pk).select_related("agency").first()
+    if row is not None:
+        return row
+    if Officer.objects.filter(pk=pk).exists():
+        raise OutOfScope("执法人员不存在或无权查看", ref=f"registry.officer:{pk}")
+    raise NotFound("执法人员不存在或无权查看")
+
+
 def officers_visible(user, *, agency_code: str = "", query: str = "", status: str = "") -> QuerySet[Officer]:
-    qs = Officer.objects.visible_to(user).select_related("agency")
+    qs = _officers_of(user).select_related("agency")
     if agency_code:
         qs = qs.filter(agency__code=agency_code)
     if query:

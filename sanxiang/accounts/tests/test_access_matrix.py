@@ -16,7 +16,6 @@ audit entry `audit.permission_denied` for a signed-in persona, and none for the 
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,22 +127,9 @@ def matter_number(w):
 
 HANDLERS = ("carol", "erin", "sam")  # 监督案件、投诉举报: supervisors and the agency's heads
 def evaluation(w):
-    """A 案卷评查 round on the world's archived case, scored, with a rectification request (made
-    once per world, on first use)."""
-    if not hasattr(w, "_evaluation"):
-        from sanxiang.evaluation import services
+    from sanxiang.evaluation.testing import evaluation_objects
 
-        today = dt.date.today()
-        round_ = services.round_create(actor=w.world.sam, title="矩阵评查", year=today.year,
-                                       agencies=[w.world.agency], period_start=today - dt.timedelta(days=400),
-                                       period_end=today, ratio="1", evaluators=[w.world.sam])
-        file = round_.files.get(case=w.case)
-        scores = {i.pk: ({} if i.is_veto else {"points": str(i.points)}) for i in round_.template.items.all()}
-        services.file_score(actor=w.world.sam, file=file, scores=scores, comment="规范")
-        rectification = services.rectification_request(actor=w.world.sam, file=file, request="补充材料",
-                                                       due_on=today + dt.timedelta(days=10))
-        w._evaluation = (round_, file, rectification)
-    return w._evaluation
+    return evaluation_objects(w)
 
 
 EVALUATION_READERS = {"carol": 200, "dave": 200, "erin": 200, "sam": 200}

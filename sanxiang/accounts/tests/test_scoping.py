@@ -12,10 +12,15 @@ from django.test import Client
 
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import ScopedQuerySet
+from sanxiang.compulsion.testing import SCOPED_MODELS as COMPULSION_SCOPED
+from sanxiang.compulsion.testing import compulsion_rows_for
+from sanxiang.evaluation.testing import SCOPED_MODELS as EVALUATION_SCOPED
+from sanxiang.evaluation.testing import evaluation_objects
 from sanxiang.inspections.testing import SCOPED_MODELS as INSPECTION_SCOPED
 from sanxiang.inspections.testing import inspection_rows_for
 from sanxiang.ledger.models import Entry
 from sanxiang.records.models import Evidence
+from sanxiang.supervision.testing import supervision_objects
 from sanxiang.testing import UserFactory, build_records_world
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +28,8 @@ pytestmark = pytest.mark.django_db
 # Every model whose rows belong to an agency's cases must be scoped; a new one must be added here.
 SCOPED = {"cases.case", "cases.party", "cases.caseofficer", "cases.caseevent", "cases.decision",
           "records.evidence", "records.uploadsession", "documents.document", "disclosure.publication",
-          "supervision.accesslog", "reviews.legalreview"} | INSPECTION_SCOPED
+          "supervision.accesslog", "reviews.legalreview", "supervision.complaint", "supervision.matter"} \
+    | INSPECTION_SCOPED | COMPULSION_SCOPED | EVALUATION_SCOPED
 
 
 @pytest.fixture
@@ -31,6 +37,9 @@ def rw(settings, tmp_path):
     settings.EVIDENCE_UPLOAD_DIR = str(tmp_path / "uploads")
     rw = build_records_world()
     inspection_rows_for(rw)  # a row of each scoped model of the inspection apps
+    compulsion_rows_for(rw)
+    evaluation_objects(rw)
+    supervision_objects(rw)
     return rw
 
 
