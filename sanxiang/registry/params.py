@@ -34,6 +34,7 @@ DEFAULTS: dict[str, tuple[str, str, str, str]] = {
     "access_reason_required": ("0", "是/否", "查看本机关案件材料须填写调阅事由（1为是）", "调阅监督制度（涉密材料一律须填写）"),
     "evidence_preservation_days": ("7", "日", "先行登记保存证据作出处理决定期限", "《行政处罚法》第五十六条"),
     "withdraw_days": ("3", "日", "决定变更、撤销后撤回公示期限", "《行政处罚法》第四十八条"),
+    "error_report_working_days": ("5", "工作日", "公示信息纠错报告答复期限", "《政府信息公开条例》第四十一条；行政执法公示制度（审核纠错）"),
 }
 
 
