@@ -97,7 +97,7 @@ def publication_correct(*, publication: Publication, actor, reason: str, extra_r
     extra = sorted({*old.extra_redactions, *[v.strip() for v in extra_redactions if v and v.strip()]})
     summary = _summary(decision)
     if extra:
-        summary = redact_content(summary, known_values=[("other", v) for v in extra])
+        summary = redact_content(summary, known_values=extra)
     now = timezone.now()
     new = Publication(
         agency=old.agency, case=old.case, kind=old.kind, title=old.title, decision_number=old.decision_number,
@@ -107,9 +107,11 @@ def publication_correct(*, publication: Publication, actor, reason: str, extra_r
         extra_redactions=extra, min_until=old.min_until, display_until=old.display_until,
         period_basis=old.period_basis,
     )
+    if _amounts_normalised(new.content) == _amounts_normalised(old.content):
+        new.content = old.content  # the same figures (800 and 800.00 are one amount): keep the old form
     pdf, pdf_new = release_fields(new, decision, document, extra)
     new.content_sha256 = sha256_hex(canonical_bytes(new.public_document()))
-    if new.content_sha256 == old.content_sha256:
+    if _comparable(new) == _comparable(old):
         raise ValidationFailed("更正后的公示内容与原公示完全相同：请先补正决定书，或填写需补充脱敏的内容",
                                field="extra_redactions", code="correction_unchanged", rule=CORRECT_RULE)
     new.save()
@@ -127,6 +129,28 @@ def publication_correct(*, publication: Publication, actor, reason: str, extra_r
     if pdf_new:
         type(pdf).objects.filter(pk=pdf.pk).update(ledger_index=event.ledger_index)
     return new
+
+
+def _amounts_normalised(node):
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(node, dict):
+        return {k: _amounts_normalised(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_amounts_normalised(v) for v in node]
+    if isinstance(node, str):
+        try:
+            return str(Decimal(node).normalize())
+        except InvalidOperation:
+            return node
+    return node
+
+
+def _comparable(publication: Publication) -> dict:
+    """What a reader sees of a version (the PDF's bytes differ by their render time)."""
+    document = publication.public_document()
+    document.pop("pdf_sha256", None)
+    return document
 
 
 def withdraw_due(occurred_on: dt.date, agency) -> dt.date:

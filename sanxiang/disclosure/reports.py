@@ -14,7 +14,14 @@ from django.utils import timezone
 from sanxiang.common.alerts import Finding, alert_rule
 from sanxiang.common.calendar import add_working_days
 from sanxiang.common.exceptions import DeadlineError, TransitionNotAllowed, ValidationFailed
-from sanxiang.common.tracking import Progress, ProgressStep, new_query_code, query_code_hash, query_code_matches, tracker
+from sanxiang.common.tracking import (
+    Progress,
+    ProgressStep,
+    new_query_code,
+    query_code_hash,
+    query_code_matches,
+    tracker,
+)
 from sanxiang.disclosure.lifecycle import REPAIR_RULE, _check_actor, publication_correct
 from sanxiang.disclosure.models import (
     CreditRepair,

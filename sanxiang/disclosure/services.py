@@ -119,7 +119,7 @@ def release_fields(publication: Publication, decision, document, extra_redaction
     from sanxiang.documents.content import plain_text
 
     terms = redaction_terms(decision)
-    terms["known_values"] = [*terms["known_values"], *[("other", v) for v in extra_redactions if v]]
+    terms["known_values"] = [*terms["known_values"], *[v for v in extra_redactions if v]]
     redacted = redact_content(document.content, **terms)
     redacted_sha256 = sha256_hex(canonical_bytes(redacted))
     pdf, pdf_new = _store_pdf(render.render_pdf(redacted, redacted_sha256))

@@ -128,7 +128,7 @@ def report_answer_view(request, pk):
                                reply=request.POST.get("reply", ""), extra_redactions=extra)
     except DomainError as exc:
         return _refused(request, exc, lambda **kw: render(
-            request, "disclosure/staff_home.html", _home_context(request.user, report_error=exc, report_pk=pk),
+            request, "disclosure/staff_home.html", _home_context(request.user, report_error=kw["error"], report_pk=pk),
             status=kw["status"]))
     messages.success(request, f"已答复纠错报告 {report.number}：{report.get_status_display()}")
     return redirect("publicity:home")
@@ -148,7 +148,7 @@ def repair_decide_view(request, pk):
                                       reason=request.POST.get("reason", ""))
     except DomainError as exc:
         return _refused(request, exc, lambda **kw: render(
-            request, "disclosure/staff_home.html", _home_context(request.user, repair_error=exc, repair_pk=pk),
+            request, "disclosure/staff_home.html", _home_context(request.user, repair_error=kw["error"], repair_pk=pk),
             status=kw["status"]))
     messages.success(request, f"信用修复申请 {repair.number}：{repair.get_status_display()}")
     return redirect("publicity:home")
