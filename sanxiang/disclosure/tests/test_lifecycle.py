@@ -312,3 +312,20 @@ class TestCreditRepair:
         response = client.post(reverse("portal:credit-repair"), {**data, "identity": case.party.id_number})
         assert response.status_code == 400 and "届满前不能申请" in response.content.decode()
         assert client.get(reverse("portal:credit-repair")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_administrator_edits_display_periods_in_the_admin(client, world):
+    from sanxiang.testing import UserFactory
+
+    root = UserFactory(username="rootp", role="admin", agency=None, is_staff=True, is_superuser=True)
+    client.force_login(root)
+    row = DisplayPeriod.objects.get(penalty_kind="", sector="")
+    url = reverse("admin:disclosure_displayperiod_change", args=[row.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"penalty_kind": "", "sector": "", "min_months": 6, "max_months": 24,
+                                 "basis": row.basis, "is_active": "on"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.min_months, row.max_months) == (6, 24)
+    assert Entry.objects.filter(kind="disclosure.displayperiod.update").count() == 1

@@ -194,3 +194,40 @@ class TestPortalSearch:
         response = client.get(link)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+class TestApi:
+    def test_report_correct_and_withdraw_through_the_api(self, client, world):
+        from sanxiang.testing import token_client
+
+        _, p = published_case(world)
+        response = client.post(reverse("api-publication-report", args=[p.pk]),
+                               {"description": "住址幸福路未脱敏"}, content_type="application/json")
+        assert response.status_code == 201 and len(response.json()["code"]) == 8
+        response = client.post(reverse("api-publication-report", args=[p.pk]), {"description": ""},
+                               content_type="application/json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "description_required"
+        head = token_client(world.erin)
+        response = head.post(reverse("api-publication-correct", args=[p.pk]), {"reason": ""},
+                             content_type="application/json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "reason_required"
+        response = head.post(reverse("api-publication-correct", args=[p.pk]),
+                             {"reason": "补充脱敏住址", "extra_redactions": ["幸福路"]}, content_type="application/json")
+        assert response.status_code == 201 and "幸福路" not in response.json()["text"]
+        new_pk = response.json()["id"]
+        response = head.post(reverse("api-publication-withdraw", args=[new_pk]),
+                             {"ground": "revoked", "reason": "", "occurred_on": TODAY.isoformat()},
+                             content_type="application/json")
+        assert response.status_code == 400 and "第四十八条" in response.json()["error"]["message"]
+        response = head.post(reverse("api-publication-withdraw", args=[new_pk]),
+                             {"ground": "revoked", "reason": "复议决定撤销", "occurred_on": TODAY.isoformat()},
+                             content_type="application/json")
+        assert response.status_code == 200 and response.json()["late"] is False
+
+    def test_credit_repair_through_the_api_checks_the_identity(self, client, world):
+        case, p = published_case(world)
+        data = {"decision_number": p.decision_number, "identity": "91410100MA00000000", "applicant": "欧阳明远",
+                "contact": "138", "statement": "已缴纳罚款并清理现场，消除了影响。"}
+        response = client.post(reverse("api-credit-repair"), data, content_type="application/json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "identity_mismatch"
