@@ -171,6 +171,7 @@ def test_no_portal_page_scrolls_sideways_at_390_px(live_server, tx_world, browse
                 shot(page, "publicity-390-" + path.strip("/").replace("/", "-").replace("?", "-")[:40])
         # the receipt of an error report, too
         page.goto(f"/decisions/{current.pk}/")
+        shot(page, "publicity-390-decision")
         page.fill("#report-description", "当事人名称有误，请核对。")
         page.click("#report-form button[type=submit]")
         page.wait_for_selector("#receipt-number")
