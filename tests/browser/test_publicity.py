@@ -155,7 +155,7 @@ def test_no_portal_page_scrolls_sideways_at_390_px(live_server, tx_world, browse
     paths = ["/", "/agencies/", f"/agencies/{w.agency.code}/", "/officers/",
              f"/officers/?q={w.alice_officer.certificate_no}", "/items/", f"/items/{w.item.pk}/",
              "/flows/penalty_general/", "/decisions/", f"/decisions/?q={current.decision_number}",
-             f"/decisions/{current.pk}/", f"/decisions/{withdrawn.pk}/", "/credit-repair/", "/progress/",
+             f"/decisions/{current.pk}/", f"/decisions/{withdrawn.pk}/", "/credit-repair/", "/progress/", "/complaints/",
              "/accounts/login/"]
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
                                   device_scale_factor=1, is_mobile=True, has_touch=True)
