@@ -42,6 +42,8 @@ WITHDRAW_RULE = "行政处罚法第四十八条"
 CORRECT_RULE = "政府信息公开条例第四十一条；市场监督管理行政处罚信息公示规定第十二条"
 REPAIR_RULE = "市场监督管理行政处罚信息公示规定第十四条；发改委令第58号"
 MAX_REASON = 500
+# 第十四条第三款: penalties whose information may not be taken down early on 信用修复.
+NO_EARLY_TAKEDOWN = ("suspend_business", "restrict_operation", "restrict_practice", "downgrade", "revoke_licence")
 
 
 def _check_actor(actor, publication, what: str) -> None:
@@ -234,6 +236,14 @@ def credit_repair_apply(*, decision_number: str, identity: str, applicant: str, 
     if not identity or _norm(identity) not in {_norm(x.key) for x in parties if x.key}:
         raise ValidationFailed("证件号码与该决定书所载当事人的身份证号码或统一社会信用代码不符，只有当事人本人可以申请信用修复",
                                field="identity", code="identity_mismatch", rule=REPAIR_RULE)
+    severe = [k for k in p.case.decision.penalty_kinds if k in NO_EARLY_TAKEDOWN]
+    if severe:
+        from sanxiang.cases.choices import PenaltyKind
+
+        raise ValidationFailed(
+            f"受到{'、'.join(PenaltyKind(k).label for k in severe)}等较为严重行政处罚的，不得申请提前停止公示"
+            "（《市场监督管理行政处罚信息公示规定》第十四条第三款）",
+            field="decision_number", code="early_takedown_not_allowed", rule=REPAIR_RULE)
     if p.min_until and on < p.min_until:
         raise ValidationFailed(
             f"最短公示期至{p.min_until:%Y年%m月%d日}届满，届满前不能申请提前停止公示（《市场监督管理行政处罚信息公示规定》第十四条；{p.period_basis}）",

@@ -270,6 +270,15 @@ class TestCreditRepair:
             _apply(case, p, identity="410101199001011234")
         assert exc.value.code == "identity_mismatch" and exc.value.field == "identity"
 
+    def test_severe_penalties_cannot_be_taken_down_early(self, world):
+        from sanxiang.cases.models import Decision
+
+        case, p = published_case(world)
+        Decision.objects.filter(pk=case.decision.pk).update(penalty_kinds=["fine", "revoke_licence"])
+        with pytest.raises(ValidationFailed, match="吊销许可证件等较为严重行政处罚的，不得申请提前停止公示") as exc:
+            _apply(case, p)
+        assert exc.value.code == "early_takedown_not_allowed"
+
     def test_an_unknown_number_is_refused(self, world):
         case, p = published_case(world)
         with pytest.raises(ValidationFailed, match="未找到正在公示的该文号"):
