@@ -76,3 +76,97 @@ class ProgressLookupApi(APIView):
         if found is None:
             raise NotFound("未查到该编号，或查询码不正确")
         return Response(found.as_dict())
+
+
+# --- the publication lifecycle (公示的全生命周期) -------------------------------------------------
+
+
+class ReceiptOutput(serializers.Serializer):
+    number = serializers.CharField(help_text="受理编号")
+    code = serializers.CharField(help_text="查询码（只返回这一次）")
+    due_on = serializers.DateField(allow_null=True, required=False)
+
+
+class ErrorReportInput(serializers.Serializer):
+    description = serializers.CharField(max_length=4000, allow_blank=True)
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ErrorReportApi(APIView):
+    """报告错误 (public, rate-limited per address like the portal form)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_scope = "public_report"
+
+    @extend_schema(request=ErrorReportInput, responses=ReceiptOutput, summary="报告公示信息错误（公开，无需登录）")
+    def post(self, request, pk: int):
+        from sanxiang.common.exceptions import NotFound
+        from sanxiang.disclosure.reports import report_submit
+
+        publication = selectors.published_get(pk)
+        if publication is None:
+            raise NotFound("公示信息不存在或已撤回")
+        data = ErrorReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, code = report_submit(publication=publication, **data.validated_data)
+        return Response({"number": report.number, "code": code, "due_on": report.due_on}, status=201)
+
+
+class CreditRepairInput(serializers.Serializer):
+    decision_number = serializers.CharField(max_length=60)
+    identity = serializers.CharField(max_length=30, help_text="当事人身份证号码或统一社会信用代码")
+    applicant = serializers.CharField(max_length=100)
+    contact = serializers.CharField(max_length=100)
+    statement = serializers.CharField(max_length=4000)
+
+
+class CreditRepairApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_scope = "public_report"
+
+    @extend_schema(request=CreditRepairInput, responses=ReceiptOutput, summary="信用修复申请（提前停止公示，公开）")
+    def post(self, request):
+        from sanxiang.disclosure.lifecycle import credit_repair_apply
+
+        data = CreditRepairInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        repair, code = credit_repair_apply(**data.validated_data)
+        return Response({"number": repair.number, "code": code}, status=201)
+
+
+class CorrectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True)
+    extra_redactions = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+
+
+class PublicationCorrectApi(APIView):
+    @extend_schema(request=CorrectInput, responses=PublicationOutput, summary="更正公示（生成新版本）")
+    def post(self, request, pk: int):
+        from sanxiang.disclosure.lifecycle import publication_correct
+
+        publication = selectors.publication_get(request.user, pk)
+        data = CorrectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = publication_correct(publication=publication, actor=request.user, **data.validated_data)
+        return Response(PublicationOutput(new).data, status=201)
+
+
+class WithdrawInput(serializers.Serializer):
+    ground = serializers.CharField(max_length=20, allow_blank=True, help_text="changed/revoked/unlawful/invalid/remade")
+    reason = serializers.CharField(max_length=500, allow_blank=True)
+    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PublicationWithdrawApi(APIView):
+    @extend_schema(request=WithdrawInput, responses=dict, summary="撤回公示（行政处罚法第四十八条）")
+    def post(self, request, pk: int):
+        from sanxiang.disclosure.lifecycle import publication_withdraw
+
+        publication = selectors.publication_get(request.user, pk)
+        data = WithdrawInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = publication_withdraw(publication=publication, actor=request.user, **data.validated_data)
+        return Response({"publication": publication.pk, "status": "withdrawn", "reason": event.reason,
+                         "due_on": event.due_on, "late": event.late, "ledger_index": event.ledger_index})

@@ -7,4 +7,4 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         # Registers this app's rules with the flow engine (cases.engine owns the registries).
-        from sanxiang.disclosure import effects  # noqa: F401
+        from sanxiang.disclosure import effects, reports, tasks  # noqa: F401

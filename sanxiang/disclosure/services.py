@@ -1,4 +1,5 @@
-"""Publication services: create (on decision), publish (after review), withdraw (a new entry).
+"""Publication services: create (on decision), publish (after review). What follows release
+(correction, withdrawal, expiry, 信用修复) is in disclosure.lifecycle.
 
 What is published as the decision's full text is the issued 行政处罚决定书 itself, redacted: its
 structured content goes through the redaction, the text shown is that content's text, and the
@@ -19,6 +20,7 @@ from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import DeadlineError, DomainError, RoleNotAllowed, TransitionNotAllowed
 from sanxiang.disclosure.models import Publication, PublicationStatus
+from sanxiang.disclosure.periods import period_for, sector_text
 from sanxiang.disclosure.redaction import mask_name, redact_content
 from sanxiang.ledger.services import ledger_append
 from sanxiang.registry.params import param_int
@@ -109,6 +111,25 @@ def publication_create(*, decision) -> Publication:
     return publication
 
 
+def release_fields(publication: Publication, decision, document, extra_redactions=()):
+    """Fill the released text, document and redacted PDF of `publication` from the issued
+    决定书 `document` (its current version), masking `extra_redactions` besides the usual terms.
+    Returns (pdf, whether the file is new)."""
+    from sanxiang.documents import render
+    from sanxiang.documents.content import plain_text
+
+    terms = redaction_terms(decision)
+    terms["known_values"] = [*terms["known_values"], *[v for v in extra_redactions if v]]
+    redacted = redact_content(document.content, **terms)
+    redacted_sha256 = sha256_hex(canonical_bytes(redacted))
+    pdf, pdf_new = _store_pdf(render.render_pdf(redacted, redacted_sha256))
+    publication.text = plain_text(redacted)
+    publication.document = document
+    publication.source_sha256 = document.content_sha256
+    publication.pdf = pdf
+    return pdf, pdf_new
+
+
 def _store_pdf(data: bytes):
     from sanxiang.records.services import blob_put, file_store
 
@@ -124,8 +145,6 @@ def publication_publish(*, publication: Publication, actor) -> Publication:
     Refused while no 决定书 is issued: what the portal calls the decision's full text is the
     issued document, redacted, and its redacted PDF (行政处罚法第四十八条; 公示 of the decision).
     """
-    from sanxiang.documents import render
-    from sanxiang.documents.content import plain_text
     from sanxiang.documents.selectors import decision_document
 
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -142,16 +161,13 @@ def publication_publish(*, publication: Publication, actor) -> Publication:
             f"决定书{decision.number}尚未制作，不能公示：公示的是已制作的行政处罚决定书全文（脱敏后），"
             "请先制作决定书（《行政处罚法》第四十八条，行政执法决定公示）",
             code="decision_document_missing", field="document", rule=PUBLISH_RULE)
-    redacted = redacted_document(decision, document)
-    redacted_sha256 = sha256_hex(canonical_bytes(redacted))
-    pdf, pdf_new = _store_pdf(render.render_pdf(redacted, redacted_sha256))
-    publication.text = plain_text(redacted)
-    publication.document = document
-    publication.source_sha256 = document.content_sha256
-    publication.pdf = pdf
+    pdf, pdf_new = release_fields(publication, decision, document)
     publication.status = PublicationStatus.PUBLISHED
     publication.published_at = timezone.now()
     publication.published_by = actor
+    period = period_for(decision.penalty_kinds, sector_text(publication.case))
+    publication.min_until, publication.display_until = period.bounds(timezone.localdate(publication.published_at))
+    publication.period_basis = f"最短{period.min_months}个月、最长{period.max_months}个月（{period.basis}）"[:300]
     publication.content_sha256 = sha256_hex(canonical_bytes(publication.public_document()))
     publication.save()
     entry = ledger_append(kind="publication.publish", actor=actor, agency=publication.agency,

@@ -15,5 +15,7 @@ urlpatterns = [
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("decisions/<int:pk>/pdf/", views.decision_pdf, name="decision-pdf"),
+    path("decisions/<int:pk>/report/", views.decision_report, name="decision-report"),
+    path("credit-repair/", views.credit_repair, name="credit-repair"),
     path("progress/", views.progress, name="progress"),
 ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
@@ -215,24 +216,106 @@ def flow_detail(request, code):
                                                 "basis": flow.definition.get("basis", "")})
 
 
+PENALTY_FILTERS = ("警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
+                   "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业")
+
+
 def decision_list(request):
-    query = request.GET.get("q", "").strip()
-    agency_code = request.GET.get("agency", "")
+    """执法决定公开: search by 文号 or party name; filter by agency, kind, penalty kind and date."""
+    f = {key: request.GET.get(key, "").strip()[:60] for key in ("q", "agency", "kind", "penalty", "from", "to")}
+    publications = selectors.published(query=f["q"], agency_code=f["agency"], kind=f["kind"], penalty=f["penalty"],
+                                       date_from=f["from"], date_to=f["to"])
     return render(request, "portal/decisions.html", {
-        "publications": selectors.published(query=query, agency_code=agency_code)[:200],
-        "q": query, "agency": agency_code, "agencies": registry.public_agencies(),
+        "publications": publications[:200], "f": f, "q": f["q"], "agency": f["agency"],
+        "agencies": registry.public_agencies(), "kinds": [label for _, label in ActionKind.choices],
+        "penalties": PENALTY_FILTERS,
     })
 
 
+def _decision_context(publication, **extra) -> dict:
+    from sanxiang.disclosure.models import PublicationStatus
+
+    events = selectors.public_events(publication)
+    notice = next((e for e in reversed(events) if e.kind in ("corrected", "withdrawn")), None)
+    return {"p": publication, "tree_size": ledger_size(), "events": events, "notice": notice,
+            "history": selectors.version_history(publication),
+            "current": publication.status == PublicationStatus.PUBLISHED, **extra}
+
+
 def decision_detail(request, pk):
+    """A decision as published; a corrected one names its replacement, a withdrawn one shows the
+    withdrawal and its reason (the old text leaves the page, its logged entry still verifies);
+    one taken down at the end of its period or on 信用修复 is gone (410)."""
+    publication = selectors.public_get(pk)
+    if publication is None:
+        raise Http404("公示信息不存在或已撤回")
+    if publication.status in selectors.GONE_STATES:
+        return render(request, "portal/decision_gone.html", {"p": publication}, status=410)
+    return render(request, "portal/decision.html", _decision_context(publication))
+
+
+def _throttled(request):
+    """The public forms' budget per address (settings.RATE_LIMITS["public_report"]): a 429 or None."""
+    from django.conf import settings
+
+    from sanxiang.common.errors import error_response
+    from sanxiang.common.middleware import client_address, rate_limit_hit
+
+    wait = rate_limit_hit("public_report", client_address(request))
+    if not wait:
+        return None
+    return error_response(request, 429, "throttled", f"提交过于频繁，请 {wait} 秒后再试（限 {settings.RATE_LIMITS['public_report']}）",
+                          rule="RATE_LIMITS[public_report]", headers={"Retry-After": str(wait)})
+
+
+def decision_report(request, pk):
+    """报告错误 (POST, no login, rate-limited per address): the receipt shows the number and the
+    query code once."""
+    from sanxiang.disclosure.reports import report_submit
+
     publication = selectors.published_get(pk)
     if publication is None:
         raise Http404("公示信息不存在或已撤回")
-    return render(request, "portal/decision.html", {"p": publication, "tree_size": ledger_size()})
+    if request.method != "POST":
+        return redirect(reverse("portal:decision", args=[pk]) + "#report")
+    throttled = _throttled(request)
+    if throttled:
+        return throttled
+    try:
+        report, code = report_submit(publication=publication, description=request.POST.get("description", "")[:4000],
+                                     contact=request.POST.get("contact", "")[:100])
+    except DomainError as exc:
+        return render(request, "portal/decision.html", _decision_context(
+            publication, report_error=exc, report_text=request.POST.get("description", "")[:4000]), status=exc.status)
+    return render(request, "portal/receipt.html", {"what": "公示纠错报告", "number": report.number, "code": code,
+                                                   "due": report.due_on, "agency": publication.agency.name})
+
+
+def credit_repair(request):
+    """信用修复: the party applies for early take-down (decision number + ID number or USCC)."""
+    from sanxiang.disclosure.lifecycle import credit_repair_apply
+
+    values = {k: request.POST.get(k, "").strip()[:4000] for k in
+              ("decision_number", "identity", "applicant", "contact", "statement")}
+    error = None
+    if request.method == "POST":
+        throttled = _throttled(request)
+        if throttled:
+            return throttled
+        try:
+            repair, code = credit_repair_apply(**values)
+        except DomainError as exc:
+            error = exc
+        else:
+            return render(request, "portal/receipt.html", {"what": "信用修复申请", "number": repair.number,
+                                                           "code": code, "agency": repair.agency.name})
+    return render(request, "portal/repair.html", {"v": values, "error": error},
+                  status=error.status if error else 200)
 
 
 def decision_pdf(request, pk):
-    """The redacted PDF of the published 决定书 (rendered from the redacted document content)."""
+    """The redacted PDF of the published 决定书 (rendered from the redacted document content).
+    Only while the publication is current: a corrected, withdrawn or expired one's PDF is gone."""
     publication = selectors.published_get(pk)
     if publication is None or publication.pdf_id is None:
         raise Http404("公示信息不存在或已撤回")

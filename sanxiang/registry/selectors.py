@@ -14,10 +14,25 @@ def public_officers(query: str = "", agency_code: str = "") -> QuerySet[Officer]
     name or certificate number. Callers must show only public columns (see PUBLIC_OFFICER_FIELDS)."""
     qs = Officer.objects.select_related("agency").filter(certificate_no__isnull=False)
     if query:
-        qs = qs.filter(Q(name__icontains=query.strip()) | Q(certificate_no__iexact=query.strip()))
+        qs = qs.filter(Q(name__icontains=query.strip()) | Q(certificate_no__in=certificate_variants(query)))
     if agency_code:
         qs = qs.filter(agency__code=agency_code)
     return qs.order_by("agency__code", "name")
+
+
+# 省级行政区简称: the prefix of a 行政执法证 number (豫41030…), which the public may type or leave out.
+PROVINCE_PREFIXES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台"
+
+
+def certificate_variants(query: str) -> list[str]:
+    """The certificate numbers a query may mean: as typed (upper-cased, spaces removed), without
+    its province prefix, and with each province prefix when it has none."""
+    q = "".join((query or "").split()).upper()
+    if not q:
+        return []
+    if q[0] in PROVINCE_PREFIXES:
+        return [q, q[1:]]
+    return [q, *[p + q for p in PROVINCE_PREFIXES]]
 
 
 PUBLIC_OFFICER_FIELDS = ("name", "agency", "certificate_no", "enforcement_kinds", "enforcement_area",

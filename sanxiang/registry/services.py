@@ -42,7 +42,9 @@ def defaults_install(*, actor="system") -> list[str]:
         if not Parameter.objects.filter(agency__isnull=True, key=key).exists():
             record_save(Parameter(key=key, value=Decimal(value), unit=unit, label=label, source=source), actor=actor)
             done.append(f"参数 {label}")
-    return done
+    from sanxiang.disclosure.periods import display_periods_install
+
+    return done + display_periods_install(actor=actor)
 
 
 # The standard 音像记录事项清单 (指导意见: 查封扣押、强制拆除等直接涉及人身自由、生命健康、重大财产权益的

@@ -114,6 +114,28 @@ def draw_kw(w):
 _FRESH = itertools.count()
 
 
+def _report_kw(w):
+    """An error report on the world's publication (made once per world)."""
+    if not hasattr(w, "_report"):
+        from sanxiang.disclosure.reports import report_submit
+
+        w._report = report_submit(publication=w.publication, description="当事人信息有误")[0]
+    return {"pk": w._report.pk}
+
+
+def _repair_kw(w):
+    """A 信用修复 application on the world's publication (made once per world)."""
+    if not hasattr(w, "_repair"):
+        from sanxiang.disclosure.lifecycle import credit_repair_apply
+
+        w._repair = credit_repair_apply(decision_number=w.publication.decision_number, identity=w.case.party.key,
+                                        applicant="当事人", contact="138", statement="已履行处罚决定并消除影响。",
+                                        on=w.publication.min_until)[0]
+    return {"pk": w._repair.pk}
+
+
+# 公示管理 (staff/publicity/): heads and reviewers act, supervisors read, everyone else is refused.
+PUBLICITY_READERS = ("carol", "dave", "erin", "sam")
 def _sv(w):
     """(complaint, matter, document, code) of the supervision app on the world (made once)."""
     from sanxiang.supervision.testing import supervision_objects
@@ -146,6 +168,24 @@ EXPECTED: dict[str, list[Probe]] = {
     "portal:progress": [Probe("get", status=public())],
     "portal:decisions": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
     "portal:decision-pdf": [Probe("get", lambda w: {"pk": w.publication.pk}, public())],
+    # 报告错误: no login; an empty report is refused (400) for everybody alike.
+    "portal:decision-report": [Probe("post", lambda w: {"pk": w.publication.pk}, public(400),
+                                     data=lambda w: {"description": ""})],
+    "portal:credit-repair": [Probe("get", status=public())],
+    "publicity:home": [Probe("get", status=expect(403, anon=302, carol=200, dave=200, erin=200, sam=200),
+                             markers=[(decision_number, PUBLICITY_READERS)])],
+    "publicity:publication": [Probe("get", lambda w: {"pk": w.publication.pk},
+                                    expect(403, anon=302, carol=200, dave=200, erin=200, sam=200),
+                                    markers=[(decision_number, PUBLICITY_READERS)])],
+    # Writes with an empty form: the actors get the rule (400), the supervisor the role refusal.
+    "publicity:correct": [Probe("post", lambda w: {"pk": w.publication.pk},
+                                expect(403, anon=302, carol=400, dave=400, erin=400), data=lambda w: {})],
+    "publicity:withdraw": [Probe("post", lambda w: {"pk": w.publication.pk},
+                                 expect(403, anon=302, carol=400, dave=400, erin=400), data=lambda w: {})],
+    "publicity:report-answer": [Probe("post", _report_kw, expect(403, anon=302, carol=400, dave=400, erin=400),
+                                      data=lambda w: {"reply": ""})],
+    "publicity:repair-decide": [Probe("post", _repair_kw, expect(403, anon=302, carol=400, dave=400, erin=400),
+                                      data=lambda w: {"reason": ""})],
     "portal:decision": [Probe("get", lambda w: {"pk": w.publication.pk}, public(),
                               markers=[(private_name, ()), (number, ())])],
     "accounts:login": [Probe("get", status=public())],
@@ -296,6 +336,16 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-publications-pending": [Probe("get", status=expect(200, anon=401), markers=[(number, ())])],
     "api-publish": [Probe("post", lambda w: {"pk": w.publication.pk},
                           case_api(403, carol=400, dave=400, erin=400))],
+    # Lifecycle: empty bodies, so the actors get the rule (400) and the state does not change.
+    "api-publication-correct": [Probe("post", lambda w: {"pk": w.publication.pk},
+                                      case_api(403, carol=400, dave=400, erin=400), data=lambda w: {"reason": ""},
+                                      json=True)],
+    "api-publication-withdraw": [Probe("post", lambda w: {"pk": w.publication.pk},
+                                       case_api(403, carol=400, dave=400, erin=400),
+                                       data=lambda w: {"ground": "", "reason": ""}, json=True)],
+    "api-publication-report": [Probe("post", lambda w: {"pk": w.publication.pk}, public(400),
+                                     data=lambda w: {"description": ""}, json=True)],
+    "api-credit-repair": [Probe("post", status=public(400), data=lambda w: {}, json=True)],
     "api-registry-import": [Probe("post", lambda w: {"kind": "officers"}, expect(400, anon=401), data=lambda w: {})],
     "api-access-log": [Probe("get", status=expect(403, anon=401, dave=200, erin=200, sam=200),
                              markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],

@@ -93,14 +93,9 @@
 
   function text(id) { var el = document.getElementById(id); return el ? el.textContent : ""; }
 
-  async function verify(index, step) {
-    var cp = await getJson("/transparency/v1/checkpoint");
-    var signature = await verifyNote(cp);
-    step(signature === "ok" ? "检查点签名有效（Ed25519，树大小 " + cp.tree_size + "）"
-      : "浏览器不支持 Ed25519，检查点签名请用公钥离线核验");
-
-    // Checkpoints are signed by a background job shortly after each publication.
-    if (index >= cp.tree_size) throw new Error("该公示尚未纳入最新的签名检查点，请稍后再核验");
+  // The entry `index`, checked to be included in the tree of the signed checkpoint `cp`.
+  async function included(index, cp) {
+    if (index >= cp.tree_size) throw new Error("该记录尚未纳入最新的签名检查点，请稍后再核验");
     var r = await fetch("/transparency/v1/entries/" + index, { credentials: "omit" });
     if (!r.ok) throw new Error("日志条目不公开或不存在");
     var entry = unb64(await r.text());
@@ -109,11 +104,44 @@
     if (hex(leaf) !== proof.leaf_hash) throw new Error("日志条目内容与叶哈希不符");
     var root = await rootFromPath(index, cp.tree_size, leaf, proof.audit_path);
     if (hex(root) !== cp.root_hash) throw new Error("由包含性证明算出的根哈希与签名检查点不符");
-    step("日志条目 #" + index + " 包含在签名的日志树中（审计路径 " + proof.audit_path.length + " 个节点）");
-
     var logged = JSON.parse(new TextDecoder().decode(entry));
+    if (logged.index !== index) throw new Error("日志条目序号不符");
+    return { logged: logged, path: proof.audit_path.length };
+  }
+
+  async function verify(index, step, button) {
+    var cp = await getJson("/transparency/v1/checkpoint");
+    var signature = await verifyNote(cp);
+    step(signature === "ok" ? "检查点签名有效（Ed25519，树大小 " + cp.tree_size + "）"
+      : "浏览器不支持 Ed25519，检查点签名请用公钥离线核验");
+    // Checkpoints are signed by a background job shortly after each publication.
+    var got = await included(index, cp);
+    var logged = got.logged;
+    step("日志条目 #" + index + " 包含在签名的日志树中（审计路径 " + got.path + " 个节点）");
+
+    if (button.dataset.mode === "notice") {
+      // A corrected or withdrawn publication: the page shows the logged notice (and its reason);
+      // the original publication's entry is still in the tree, with the content hash shown.
+      var notice = logged.data && logged.data.notice;
+      if (!notice) throw new Error("该日志条目不是公示变更记录");
+      var nd = hex(await sha(enc.encode(canonical(notice))));
+      if (!logged.content || logged.content.notice !== nd) throw new Error("变更记录与日志记录的哈希不符");
+      if (notice.decision_number !== text("decision-number").trim() || notice.reason !== text("notice-reason").trim()) {
+        throw new Error("本页显示的文号或理由与日志记录不一致");
+      }
+      if (notice.publication_sha256 !== text("content-hash").trim()) throw new Error("变更记录所指的原公示与本页不符");
+      step("本页显示的" + (notice.event === "withdrawn" ? "撤回" : "更正") + "理由与日志记录一致（SHA-256 " + nd.slice(0, 16) + "…）");
+      var first = parseInt(button.dataset.publicationIndex, 10);
+      var original = await included(first, cp);
+      if (!original.logged.content || original.logged.content.publication !== notice.publication_sha256) {
+        throw new Error("原公示的日志条目与变更记录不符");
+      }
+      step("原公示日志条目 #" + first + " 仍包含在日志树中，内容哈希与变更记录一致");
+      return cp;
+    }
+
     var doc = logged.data && logged.data.publication;
-    if (logged.index !== index || !doc) throw new Error("该日志条目不是公示记录");
+    if (!doc) throw new Error("该日志条目不是公示记录");
     var digest = hex(await sha(enc.encode(canonical(doc))));
     if (!logged.content || logged.content.publication !== digest) throw new Error("公示内容与日志记录的哈希不符");
     if (digest !== text("content-hash").trim()) throw new Error("本页显示的内容哈希与日志不符");
@@ -137,7 +165,7 @@
       list.hidden = false;
       button.disabled = true;
       function step(msg) { var li = document.createElement("li"); li.textContent = "✓ " + msg; list.appendChild(li); }
-      verify(parseInt(button.dataset.index, 10), step).then(function (cp) {
+      verify(parseInt(button.dataset.index, 10), step, button).then(function (cp) {
         out.textContent = "核验通过：本公示包含在防篡改日志中，内容未被篡改（树大小 " + cp.tree_size + "，根哈希 " + cp.root_hash.slice(0, 16) + "…）";
         out.className = "ok";
         out.dataset.verified = "true";
