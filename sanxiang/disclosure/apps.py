@@ -7,4 +7,11 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         # Registers this app's rules with the flow engine (cases.engine owns the registries).
-        from sanxiang.disclosure import effects  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from sanxiang.disclosure import (
+            effects,  # noqa: F401
+            search_index,
+        )
+
+        post_migrate.connect(search_index.post_migrate, sender=self)
