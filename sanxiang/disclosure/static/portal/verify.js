@@ -109,7 +109,9 @@
   async function verifyCosignatures(cp, body, witnesses) {
     var good = [];
     for (var i = 0; i < witnesses.length; i++) {
-      var w = witnesses[i], parts = w.vkey.split("+"), raw = unb64(parts[2]);
+      // "<name>+<hex id>+<base64>": the base64 may itself hold "+", so split at the first two only.
+      var w = witnesses[i], a = w.vkey.indexOf("+"), b = w.vkey.indexOf("+", a + 1);
+      var parts = [w.vkey.slice(0, a), w.vkey.slice(a + 1, b), w.vkey.slice(b + 1)], raw = unb64(parts[2]);
       if (raw[0] !== 4 || raw.length !== 33) continue;
       var pub = raw.slice(1);
       var kid = (await sha(concat(enc.encode(w.name), new Uint8Array([0x0a, 0x04]), pub))).slice(0, 4);
