@@ -30,6 +30,21 @@ def published(query: str = "", agency_code: str = "") -> QuerySet[Publication]:
     return qs.order_by("-decided_on", "-pk")
 
 
+PUBLISHED_COUNT_SECONDS = 60
+
+
+def published_count() -> int:
+    """How many decisions are public, for the portal's home page. Counting a million rows reads a
+    million index entries on every visit; the figure is kept for a minute (README 门户性能)."""
+    from django.core.cache import cache
+
+    count = cache.get("portal:published_count")
+    if count is None:
+        count = Publication.objects.released().count()
+        cache.set("portal:published_count", count, PUBLISHED_COUNT_SECONDS)
+    return count
+
+
 def published_get(pk: int) -> Publication | None:
     return published().filter(pk=pk).first()
 
