@@ -93,6 +93,27 @@ class Filler:
         self.nodes.clear()  # those nodes are stored already
         self.rng = random.Random(2026)
 
+    @classmethod
+    def existing(cls) -> Filler:
+        """The filler of a database filled before (--measure-existing): measures it as it is, after
+        finishing what a fill does at its end (search index, checkpoint, statistics)."""
+        from django.db import connection
+
+        from sanxiang.disclosure import search_index
+        from sanxiang.disclosure.models import Publication
+        from sanxiang.ledger.services import ledger_checkpoint
+        from sanxiang.registry.models import Agency
+
+        self = cls.__new__(cls)
+        self.agencies = list(Agency.objects.order_by("code"))
+        self.count = Publication.objects.count()
+        self.vendor = connection.vendor
+        search_index.ensure()
+        ledger_checkpoint()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if self.vendor == "sqlite" else "VACUUM ANALYZE")
+        return self
+
     def _node(self, level: int, index: int, value: bytes) -> None:
         self.nodes.append((level, index, value))
 
@@ -257,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workdir", type=Path, default=None, help="kept afterwards (default: a temp dir, removed)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--measure-existing", action="store_true",
+                        help="measure the database already in --workdir as it is (a fill that was stopped)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sanxiang-portal-bench-"))
@@ -270,11 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     print(f"== portal benchmark on {vendor}, workdir {workdir}", flush=True)
-    filler = Filler()
+    filler = Filler.existing() if args.measure_existing else Filler()
+    if args.measure_existing:
+        sizes = [filler.count]
     results: dict[int, dict] = {}
     for size in sizes:
         print(f"== filling to {size:,} published decisions", flush=True)
-        seconds = filler.grow(size)
+        seconds = filler.grow(size) if not args.measure_existing else 0.0
         print(f"   filled in {seconds:,.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
               flush=True)
         port = free_port()

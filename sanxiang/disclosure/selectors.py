@@ -22,7 +22,9 @@ def _matching(qs: QuerySet[Publication], query: str) -> QuerySet[Publication]:
 
 
 def published(query: str = "", agency_code: str = "") -> QuerySet[Publication]:
-    qs = Publication.objects.released().select_related("agency", "pdf", "document")
+    # Lists show the agency's name only: the issued 决定书 (its whole content JSON) and the PDF row
+    # are joined for one decision's page (published_get), not for 200 list rows.
+    qs = Publication.objects.released().select_related("agency")
     if query:
         qs = _matching(qs, query)
     if agency_code:
@@ -46,7 +48,7 @@ def published_count() -> int:
 
 
 def published_get(pk: int) -> Publication | None:
-    return published().filter(pk=pk).first()
+    return published().select_related("pdf", "document").filter(pk=pk).first()
 
 
 def pending_for(user) -> QuerySet[Publication]:
