@@ -217,9 +217,10 @@ LEDGER_CHECKPOINT_DIR = Path(env_str("SANXIANG_CHECKPOINT_DIR", str(VAR_DIR / "c
 # The checkpoint job runs every this many minutes, and after every LEDGER_CHECKPOINT_EVERY entries.
 LEDGER_CHECKPOINT_INTERVAL_MINUTES = env_int("SANXIANG_CHECKPOINT_INTERVAL_MINUTES", 5)
 LEDGER_CHECKPOINT_EVERY = env_int("SANXIANG_CHECKPOINT_EVERY", 500)
-# External witnesses (C2SP tlog-witness) that will cosign checkpoints. Reserved: submission is not
-# implemented yet; a system check warns when the list is set (see README, "Checkpoints").
-LEDGER_WITNESS_URLS = env_list("SANXIANG_WITNESS_URLS", [])
+# External witnesses (C2SP tlog-witness) that cosign each checkpoint the job signs: a comma-separated
+# list of "<URL> <witness vkey>" (README 见证者). The portal's verifier pins these keys.
+LEDGER_WITNESSES = env_list("SANXIANG_WITNESSES", [])
+LEDGER_WITNESS_TIMEOUT = env_int("SANXIANG_WITNESS_TIMEOUT", 10)
 
 # --- Jobs -----------------------------------------------------------------------------------
 # huey: an SQLite queue under var/ by default, Redis when REDIS_URL is set. `sanxiang worker`

@@ -7,4 +7,8 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         # Registers this app's rules with the flow engine (cases.engine owns the registries).
-        from sanxiang.disclosure import effects, reports, tasks  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from sanxiang.disclosure import effects, reports, search_index, tasks  # noqa: F401
+
+        post_migrate.connect(search_index.post_migrate, sender=self)

@@ -82,6 +82,13 @@ class Publication(Recorded):
     class Meta:
         verbose_name = verbose_name_plural = "公示信息"
         ordering = ["-decided_on", "-pk"]
+        # The portal's lists read released rows newest first (selectors.published): these serve
+        # the whole list and the per-agency list from the index, LIMIT rows in (README 门户性能).
+        indexes = [
+            models.Index(fields=["status", "decided_on", "id"], name="pub_status_decided"),
+            models.Index(fields=["agency", "status", "decided_on", "id"], name="pub_agency_status_decided"),
+            models.Index(fields=["decision_number"], name="pub_decision_number"),
+        ]
 
     def __str__(self) -> str:
         return self.title

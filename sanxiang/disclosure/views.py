@@ -80,7 +80,7 @@ def home(request):
             "agencies": registry.public_agencies().count(),
             "officers": registry.public_officers().count(),
             "items": registry.public_items().count(),
-            "decisions": selectors.published().count(),
+            "decisions": selectors.published_count(),
         },
     })
 

@@ -7,8 +7,8 @@ an exclusive flock so processes take turns, fsync), after the checkpoint's trans
 Someone who can rewrite the database can delete the newest entries together with their rows and
 checkpoints; the file, kept apart (another disk, another owner, shipped off the host by the
 backup), still names the size and root the log had, so `verify_ledger` reports the truncation.
-It is the local witness; external witnesses (LEDGER_WITNESS_URLS, not implemented yet) would
-receive the same checkpoints and add cosignatures, with the same check on their side.
+It is the local witness; external witnesses (SANXIANG_WITNESSES, ledger/witnessing.py) receive the
+same checkpoints and add cosignatures, with the same check on their side.
 """
 
 from __future__ import annotations

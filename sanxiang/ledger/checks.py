@@ -8,7 +8,7 @@ checkpoint fail (restore the original key from the backup, see README "Backup an
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, register
 
 
 @register()
@@ -26,8 +26,16 @@ def signing_keys_check(app_configs=None, databases=None, **kwargs):
 
 @register()
 def witnesses_check(app_configs=None, **kwargs):
-    if settings.LEDGER_WITNESS_URLS:
-        return [Warning("SANXIANG_WITNESS_URLS 已设置，但向外部见证方提交检查点尚未实现；目前只写入本地检查点文件。"
-                        " / Witness submission is not implemented yet; checkpoints go to the local file only.",
-                        id="sanxiang.ledger.W001")]
-    return []
+    """E002 — a SANXIANG_WITNESSES entry is not "<URL> <witness vkey>"."""
+    from sanxiang.ledger import note
+    from sanxiang.ledger.witnessing import parse_witness_setting
+
+    errors = []
+    for spec in settings.LEDGER_WITNESSES:
+        try:
+            parse_witness_setting(spec)
+        except note.NoteError as exc:
+            errors.append(Error(f"SANXIANG_WITNESSES 中的见证者配置无效：{exc}",
+                                hint="每项为 \"<URL> <见证者 vkey>\"，vkey 由 sanxiang witness --print-vkey 打印。",
+                                id="sanxiang.ledger.E002"))
+    return errors

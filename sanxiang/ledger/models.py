@@ -104,3 +104,28 @@ class IntegrityCheck(Recorded):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {'通过' if self.ok else '未通过'}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature (C2SP tlog-cosignature v1) of one checkpoint, as it answered.
+
+    Like Checkpoint, a ledger-internal row that carries its own proof (the witness's signature),
+    so it is not logged as an entry: an entry per cosignature would grow the tree, which needs
+    a new checkpoint, which gathers new cosignatures. Insert-only (ledger.witnessing).
+    """
+
+    checkpoint = models.ForeignKey(Checkpoint, verbose_name="检查点", on_delete=models.PROTECT,
+                                   related_name="cosignatures")
+    witness = models.CharField("见证者", max_length=200)
+    key_id = models.CharField("密钥 ID", max_length=8)
+    timestamp = models.BigIntegerField("联署时间（Unix 秒）")
+    line = models.TextField("联署签名行")
+    created_at = models.DateTimeField("收到时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "见证者联署"
+        ordering = ["checkpoint", "witness"]
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} 联署检查点 {self.checkpoint_id}"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from sanxiang.ledger import keys, merkle
+from sanxiang.ledger import keys, merkle, witnessing
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import latest_checkpoint, ledger_size
 from sanxiang.ledger.store import DbNodeStore
@@ -48,6 +48,11 @@ def checkpoint(request):
         "note": cp.note,
         "public_key": public_key,
     }
+    data["cosignatures"] = [{"witness": c.witness, "key_id": c.key_id, "time": c.timestamp, "line": c.line}
+                            for c in cp.cosignatures.all()]
+    data["cosigned_note"] = witnessing.cosigned_note(cp)
+    data["witnesses"] = [{"name": k.name, "vkey": k.vkey, "fingerprint": k.fingerprint}
+                         for k in witnessing.witness_keys()]
     sm2 = keys.sm2_key_if_present()
     if sm2 is not None:
         data["sm2_public_key"] = base64.b64encode(sm2.public_bytes).decode()

@@ -173,7 +173,7 @@ def test_general_case_from_filing_to_public_proof(live_server, tx_world, browser
         result = visitor.locator("#verify-result")
         expect(result).to_have_attribute("data-verified", "true")
         expect(result).to_contain_text("核验通过")
-        expect(visitor.locator("#verify-steps li")).to_have_count(3)
+        expect(visitor.locator("#verify-steps li")).to_have_count(4)
         shot(visitor, "10-portal-decision-verified")
 
         # the item page shows the legal basis and the steps the engine ran

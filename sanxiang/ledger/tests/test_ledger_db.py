@@ -92,7 +92,7 @@ class TestTransparencyApi:
         with django_capture_on_commit_callbacks(execute=True):
             published_case(world)
         data = Client().get("/transparency/v1/checkpoint").json()
-        assert set(data) == {"origin", "tree_size", "root_hash", "note", "public_key"}
+        assert set(data) == {"origin", "tree_size", "root_hash", "note", "public_key", "cosignatures", "cosigned_note", "witnesses"}
         assert data["tree_size"] == ledger_size()
         public = base64.b64decode(data["public_key"])
         assert data["public_key"] == keys.public_key_b64() and len(public) == 32
