@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanxiang.cases",
     "sanxiang.records",
     "sanxiang.documents",
+    "sanxiang.licensing",
     "sanxiang.reviews",
     "sanxiang.disclosure",
     "sanxiang.supervision",
@@ -302,6 +303,8 @@ RATE_LIMITS = {
     "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/minute"),  # portal and public API searches
     # Progress lookups take a number and a secret query code: few tries per address, or codes get guessed.
     "progress_lookup": env_str("RATE_LIMIT_PROGRESS_LOOKUP", "20/minute"),
+    # Online licensing applications (no login; each stores files): a few per address and hour.
+    "licensing_apply": env_str("RATE_LIMIT_LICENSING_APPLY", "20/hour"),
 }
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
 REDIS_URL = env_str("REDIS_URL")
