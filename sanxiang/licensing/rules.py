@@ -78,6 +78,16 @@ def _working_deadline(start: dt.date, days: int, what: str) -> dt.date:
     return add_working_days(start, days, what=what)
 
 
+def _move_due(case, days: int, what: str, note: str) -> None:
+    """Move the decision due date by working days; a year whose holidays are not entered yet is
+    not guessed: the due date stays and the note says why (the administrator enters the calendar)."""
+    try:
+        case.decision_due = _working_deadline(case.decision_due, days, what)
+        case.deadline_note = note[:200]
+    except DeadlineError as exc:
+        case.deadline_note = f"{note}；{exc.message}"[:200]
+
+
 # --- 申请材料审查 (Art. 32) -----------------------------------------------------------------------
 
 
@@ -236,8 +246,7 @@ def licence_extend_period(ctx: Context) -> None:
                   extended_by=str(ctx.actor), extended_at=ctx.today.isoformat())
     case.data["decision_period"] = period
     if case.decision_due:
-        case.decision_due = _working_deadline(case.decision_due, days, "延长后的行政许可决定期限")
-        case.deadline_note = f"经负责人批准延长{days}个工作日（《行政许可法》第四十二条）"
+        _move_due(case, days, "延长后的行政许可决定期限", f"经负责人批准延长{days}个工作日（《行政许可法》第四十二条）")
 
 
 @guard("licence_excluded_days_valid", label="不计入期限的时间以工作日记载，须书面告知申请人", rule="行政许可法第四十五条")
@@ -258,7 +267,7 @@ def licence_exclude_time(ctx: Context) -> None:
                                                "on": ctx.today.isoformat()})
     case.data["decision_period"] = period
     if case.decision_due:
-        case.decision_due = _working_deadline(case.decision_due, days, "扣除不计入时间后的决定期限")
+        _move_due(case, days, "扣除不计入时间后的决定期限", f"{days}个工作日不计入决定期限（《行政许可法》第四十五条）")
 
 
 def _decision_create(ctx: Context, reasons: str):
