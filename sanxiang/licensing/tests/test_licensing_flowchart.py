@@ -2,7 +2,9 @@
 
 import pytest
 
-from sanxiang.cases.tests.test_rulebook import test_the_portal_flowchart_states_every_rule_of_the_flow_in_words as check
+from sanxiang.cases.tests.test_rulebook import (
+    test_the_portal_flowchart_states_every_rule_of_the_flow_in_words as check,
+)
 
 
 @pytest.mark.django_db
