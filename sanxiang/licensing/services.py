@@ -63,8 +63,10 @@ def _applicant(data: dict) -> dict:
 
 @transaction.atomic
 def application_submit(*, item, applicant: dict, request: str, files: dict, actor=None,
-                       received_on: dt.date | None = None) -> tuple[Application, str]:
-    """提出申请: online (actor None; returns the query code, shown once) or at the counter (an officer)."""
+                       received_on: dt.date | None = None, query_code: str | None = None) -> tuple[Application, str]:
+    """提出申请: online (actor None; returns the query code, shown once) or at the counter (an officer).
+
+    `query_code` is for the demo only (a documented code the README can name); otherwise a random one."""
     guide = _item_open(item)
     channel = Channel.ONLINE if actor is None else Channel.COUNTER
     if actor is not None:
@@ -85,7 +87,7 @@ def application_submit(*, item, applicant: dict, request: str, files: dict, acto
     agency = item.agency
     year = received_on.year
     number = f"XK{agency.code.upper().replace('-', '')}{year}{next_number(f'application:{agency.code}:{year}'):05d}"
-    code = new_query_code()
+    code = query_code or new_query_code()
     application = Application.objects.create(
         agency=agency, item=item, number=number, channel=channel, applicant=party, applicant_name=party["name"],
         request=request.strip()[:4000], received_on=received_on, query_code_hash=query_code_hash(code),
