@@ -38,7 +38,11 @@ def _issue(page, kind: str, text: str):
     documents.locator(f"#document-{kind} summary").click()
     documents.locator(f"#document-{kind} button[type=submit]").click()
     # Rendering Word and PDF takes a while on a busy machine.
-    expect(page.locator("#documents .notice")).to_contain_text(text, timeout=120_000)
+    try:
+        # A full-page post answers with the message on top; an htmx one inside the panel.
+        expect(page.locator(".messages, #documents .notice").first).to_contain_text(f"已制作{text}", timeout=120_000)
+    finally:
+        shot(page, f"lic-doc-{kind}")
 
 
 def _progress(visitor, number: str, code: str):
@@ -97,6 +101,7 @@ def test_citizen_applies_online_and_follows_to_publication(live_server, tx_world
         act(officer, "accept", {"accepted_on": today})
         expect(officer.locator("#case-state")).to_have_text("审查（必要时现场核查）")
         _issue(officer, "acceptance_notice", "行政许可受理通知书")
+        officer.locator('form[data-action="record_examination"] [name="recommendation"]').select_option("grant")
         act(officer, "record_examination", {"examined_on": today, "examination_opinion": "材料齐全，符合设置规划"})
         expect(officer.locator("#case-state")).to_have_text("作出行政许可决定")
 
@@ -112,7 +117,7 @@ def test_citizen_applies_online_and_follows_to_publication(live_server, tx_world
         # --- the officer issues the decision and the licence --------------------------------
         officer.goto(f"/staff/cases/{case.pk}/")
         case.refresh_from_db()
-        _issue(officer, "licence_grant_decision", case.decision.number)
+        _issue(officer, "licence_grant_decision", f"准予行政许可决定书 {case.decision.number}")
         _issue(officer, "licence_certificate", "行政许可证件")
         act(officer, "issue_licence", {"certificate_on": today})
         expect(officer.locator("#case-state")).to_have_text("已准予许可并颁发证件")
@@ -126,12 +131,16 @@ def test_citizen_applies_online_and_follows_to_publication(live_server, tx_world
         # --- the head releases the publication; the citizen follows the link ------------------
         head.goto(f"/staff/cases/{case.pk}/")
         head.locator(".publish-form button[type=submit]").click()
-        expect(head.locator(".notice")).to_contain_text(f"已公示：{case.decision.number}", timeout=120_000)
+        try:
+            expect(head.locator(".messages, .notice").first).to_contain_text(f"已公示：{case.decision.number}",
+                                                                          timeout=120_000)
+        finally:
+            shot(head, "lic-04-released")
         _progress(citizen, number, code)
         citizen.click("text=决定公示")
         expect(citizen.locator("#decision-number")).to_have_text(case.decision.number)
         expect(citizen.locator("main")).to_contain_text("准予行政许可")
         assert party["id_number"] not in citizen.content()
-        shot(citizen, "lic-04-publication")
+        shot(citizen, "lic-05-publication")
     finally:
         session.close()

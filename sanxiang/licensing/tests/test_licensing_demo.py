@@ -4,6 +4,7 @@ online application followed with the documented query code, fee and levy cases."
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -33,7 +34,7 @@ def test_demo_licensing_data():
                      .values_list("state", flat=True))
         assert {"supplement", "examination", "granted", "refused"} <= states, states
         assert Application.objects.filter(agency_id=agency_id, case__isnull=True).exists()
-    followed = Application.objects.get(number__in=[w for w in output.split() if w.startswith("XK")])
+    followed = Application.objects.get(number=re.search(r"受理编号 (XK\w+?)，", output).group(1))
     progress = progress_lookup(followed.number, DEMO_QUERY_CODE)
     assert progress.status == "已准予许可并颁发证件" and progress.links
     assert FeeItem.objects.filter(kind="fee").exists() and FeeItem.objects.filter(kind="levy").exists()
