@@ -77,4 +77,4 @@ def test_levy_flow_without_unit_amount(worlds):
     erin = token_client(world.erin)
     _act(erin, case_id, "decide_levy", {"decided_on": today})
     publication = Publication.objects.get(case_id=case_id)
-    assert "行政征收决定" in publication.title and publication.content["amount"] == "1800.00"
+    assert "行政征收决定" in publication.title and publication.content["amount"] == "1800"
