@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.supervision",
     "sanxiang.dossier",
+    "sanxiang.compulsion",
     "huey.contrib.djhuey",
     "sanxiang.jobs",
     "sanxiang.backup",
@@ -305,6 +306,7 @@ RATE_LIMITS = {
     "progress_lookup": env_str("RATE_LIMIT_PROGRESS_LOOKUP", "20/minute"),
     # Online licensing applications (no login; each stores files): a few per address and hour.
     "licensing_apply": env_str("RATE_LIMIT_LICENSING_APPLY", "20/hour"),
+    "complaint_submit": env_str("RATE_LIMIT_COMPLAINT_SUBMIT", "5/minute"),  # 投诉举报 (portal and API)
 }
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
 REDIS_URL = env_str("REDIS_URL")
