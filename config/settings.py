@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sanxiang.draws",
     "sanxiang.inspections",
     "sanxiang.evaluation",
+    "sanxiang.licensing",
     "sanxiang.reviews",
     "sanxiang.disclosure",
     "sanxiang.supervision",
@@ -308,6 +309,8 @@ RATE_LIMITS = {
     # Progress lookups take a number and a secret query code: few tries per address, or codes get guessed.
     "progress_lookup": env_str("RATE_LIMIT_PROGRESS_LOOKUP", "20/minute"),
     "public_report": env_str("RATE_LIMIT_PUBLIC_REPORT", "10/hour"),  # 报告错误 and 信用修复 forms (portal)
+    # Online licensing applications (no login; each stores files): a few per address and hour.
+    "licensing_apply": env_str("RATE_LIMIT_LICENSING_APPLY", "20/hour"),
     "complaint_submit": env_str("RATE_LIMIT_COMPLAINT_SUBMIT", "5/minute"),  # 投诉举报 (portal and API)
 }
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.

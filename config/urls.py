@@ -8,6 +8,7 @@ admin.site.site_title = "Sanxiang 管理后台"
 
 urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
+    path("", include("sanxiang.licensing.urls")),
     path("complaints/", include("sanxiang.supervision.portal_urls")),
     path("spot-checks/", include("sanxiang.inspections.portal_urls")),
     path("draws/", include("sanxiang.draws.urls")),

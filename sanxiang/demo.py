@@ -600,35 +600,6 @@ SECURITY_ADMIN = ("sec_admin", "安全管理员")
 AUDIT_ADMIN = ("audit_admin", "审计管理员")
 
 
-# Display-only flows for the kinds no shipped flow covers yet (licensing), installed when the
-# shipped flows do not provide one (inspection runs on cases/flows/inspection_general.json).
-DEMO_FLOWS = [
-    {
-        "code": "licensing_general", "name": "行政许可流程", "kind": "licensing",
-        "basis": "《中华人民共和国行政许可法》第四章",
-        "start": "accept", "final": {"granted": "准予许可", "refused": "不予许可", "not_accepted": "不予受理"},
-        "steps": [
-            {"code": "accept", "name": "受理", "actions": [
-                {"code": "accept_application", "name": "受理申请", "roles": ["officer"], "guards": ["not_in_future"],
-                 "fields": [{"name": "accepted_on", "label": "受理日期", "type": "date", "required": True}],
-                 "routes": [{"to": "review"}]},
-                {"code": "reject_application", "name": "不予受理", "roles": ["officer"], "guards": [],
-                 "fields": [{"name": "reason", "label": "不予受理理由", "type": "text", "required": True}],
-                 "routes": [{"to": "not_accepted"}]}]},
-            {"code": "review", "name": "审查", "actions": [
-                {"code": "submit_opinion", "name": "提出审查意见", "roles": ["officer"], "guards": [],
-                 "fields": [{"name": "review_note", "label": "审查意见", "type": "text", "required": True}],
-                 "routes": [{"to": "decide"}]}]},
-            {"code": "decide", "name": "决定", "actions": [
-                {"code": "grant", "name": "准予许可", "roles": ["agency_head"], "guards": ["not_in_future"],
-                 "fields": [{"name": "decided_on", "label": "决定日期", "type": "date", "required": True}],
-                 "routes": [{"to": "granted"}]},
-                {"code": "refuse", "name": "不予许可", "roles": ["agency_head"], "guards": [],
-                 "fields": [{"name": "reason", "label": "不予许可理由", "type": "text", "required": True}],
-                 "routes": [{"to": "refused"}]}]},
-        ],
-    },
-]
 ITEM_KINDS = ("penalty", "inspection", "licensing")
 
 
@@ -680,11 +651,8 @@ def load(*, laws_dir: Path | None, out: Callable[[str], None] = print) -> DemoRe
     anchor = anchor_date()
     report = DemoReport(anchor=anchor)
     with transaction.atomic():
+        # Every kind the demo's items use runs on a flow shipped in cases/flows/ (none is display-only).
         defaults_install(actor=ACTOR)
-        for definition in DEMO_FLOWS:
-            if not Flow.objects.filter(kind=definition["kind"]).exists():
-                record_save(Flow(code=definition["code"], name=definition["name"], kind=definition["kind"],
-                                 definition=definition), actor=ACTOR)
         if laws_dir is not None:
             report.laws = load_laws(laws_dir, out)
         password = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 costs ~0.5 s per call

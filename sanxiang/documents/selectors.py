@@ -36,5 +36,7 @@ def decision_document(decision) -> Document | None:
 
     Not scoped: callers already hold the decision (the case services, the publication service).
     """
-    return (Document.objects.filter(case_id=decision.case_id, kind__in=DECISION_KINDS, number=decision.number)
+    # Read at call time: kinds registered by other apps (许可决定书, 征收决定书) number by the decision too.
+    kinds = tuple(code for code, kind in KINDS.items() if kind.numbering == "decision")
+    return (Document.objects.filter(case_id=decision.case_id, kind__in=kinds, number=decision.number)
             .select_related("pdf").order_by("-version", "-pk").first())

@@ -109,6 +109,23 @@ def draw_kw(w):
     from sanxiang.inspections.testing import inspection_world_for
 
     return {"pk": inspection_world_for(w)[1].pk}
+def licensing_application(w):
+    """A licensing item with its guide and one online application in the case's agency (made once)."""
+    from sanxiang.licensing.models import Application
+    from sanxiang.licensing.services import application_submit
+    from sanxiang.licensing.testing import applicant, files, licensing_item
+
+    item, _ = licensing_item(w.world.agency)
+    found = Application.objects.filter(item=item).first()
+    return found or application_submit(item=item, applicant=applicant(), request="设置广告牌", files=files("form"))[0]
+
+
+def licensing_kw(w):
+    return {"pk": licensing_application(w).item_id}
+
+
+def application_kw(w):
+    return {"pk": licensing_application(w).pk}
 
 
 _FRESH = itertools.count()
@@ -367,6 +384,25 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-items": [Probe("get", status=public())],
     "api-av-list": [Probe("get", status=public())],
     "api-agencies": [Probe("get", status=public())],
+    # 行政许可 and 收费清单 (licensing app): the portal's form and list are public; the applications
+    # are the agency's (not a case yet: an officer's registration opens it).
+    "licensing:apply": [Probe("get", licensing_kw, public())],
+    "licensing:fees": [Probe("get", status=public())],
+    "licensing:applications": [Probe("get", status=expect(200, anon=302, root=403, audrey=403),
+                                     markers=[(lambda w: licensing_application(w).number, IN_SCOPE)])],
+    # One officer is too few (refused with the rule, back to the list); other agencies 404.
+    "licensing:register": [Probe("post", application_kw, case_page(302))],
+    "licensing:materials": [Probe("post", application_kw, case_page(302))],
+    "api-licensing-guide": [Probe("get", licensing_kw, public())],
+    "api-licensing-apply": [Probe("post", licensing_kw, public(400), data=lambda w: {}, scoped_404=False)],
+    "api-fee-list": [Probe("get", status=public())],
+    "api-licensing-applications": [
+        Probe("get", status=expect(200, anon=401), markers=[(lambda w: licensing_application(w).number, IN_SCOPE)]),
+        Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),
+    ],
+    "api-licensing-register": [Probe("post", application_kw, case_api(400), data=lambda w: {}, json=True)],
+    # Only an officer registers 补正 materials (the others are refused by role); not before registration.
+    "api-licensing-materials": [Probe("post", application_kw, case_api(403, alice=409, oscar=409), data=lambda w: {})],
     # A lookup without number and code finds nothing and says which field is missing.
     "api-progress": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
     # Supervision: 投诉举报 (public intake), 监督案件, 责任追究.
