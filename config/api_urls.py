@@ -32,5 +32,6 @@ urlpatterns = [
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
+    path("exchange/", include("sanxiang.exchange.api_urls")),
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
 ]
