@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
+from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.exchange.figures import compute_figures
@@ -55,8 +56,10 @@ def can_publish(actor, agency) -> bool:
 
 def _locked(report: AnnualReport, actor) -> AnnualReport:
     row = AnnualReport.objects.select_for_update().filter(pk=report.pk).first()
-    if row is None or not AnnualReport.objects.visible_to(actor).filter(pk=report.pk).exists():
+    if row is None:
         raise NotFound("年度报告不存在或无权查看")
+    if not AnnualReport.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise OutOfScope("年度报告不存在或无权查看", ref=row.ledger_ref())
     return row
 
 
