@@ -96,6 +96,9 @@ def report_generate(request):
     _guard(request, selectors.require_reports)
     scope = request.POST.get("scope", "own")
     agency = None if scope == "all" else request.user.agency
+    if scope != "all" and agency is None:
+        messages.error(request, "您不属于某一执法机关，请选择“全部执法机关”")
+        return redirect("exchange:reports")
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
