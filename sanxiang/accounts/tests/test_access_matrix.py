@@ -107,7 +107,11 @@ def annual_report(w):
     if not hasattr(w, "_annual"):
         from django.utils import timezone
 
-        from sanxiang.exchange.services import annual_report_generate, annual_report_publish, annual_report_review
+        from sanxiang.exchange.services import (
+            annual_report_generate,
+            annual_report_publish,
+            annual_report_review,
+        )
 
         erin = w.world.erin
         report = annual_report_generate(agency=w.world.agency, year=timezone.localdate().year - 1, actor=erin)
