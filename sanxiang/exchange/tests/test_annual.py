@@ -127,6 +127,11 @@ def test_head_review_is_required_before_publication(rw, client):
     api = client.get("/api/exchange/annual/").json()["reports"]
     assert [r["figures_sha256"] for r in api] == [report.figures_sha256]
 
+    from sanxiang.ledger.verification import verify_all
+
+    verified = verify_all(jobs=1)
+    assert verified.ok, [p.message for p in verified.problems]  # the report row matches its logged state
+
 
 def test_refusals_of_generation(rw):
     w = rw.world

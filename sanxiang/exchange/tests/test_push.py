@@ -93,6 +93,11 @@ def test_failing_endpoint_is_retried_with_backoff_until_it_recovers(rw, receiver
     assert fourth.status == DeliveryStatus.OK and fourth.attempt == 1 and fourth.cursor_from == third.cursor_to
     assert receiver.received[-1]["body"]["items"][0]["action"] == "delete"
 
+    from sanxiang.ledger.verification import verify_all
+
+    report = verify_all(jobs=1)
+    assert report.ok, [p.message for p in report.problems]  # every delivery row matches its logged state
+
 
 def test_unreachable_endpoint_is_logged_and_backoff_is_capped(rw, settings):
     import socket
