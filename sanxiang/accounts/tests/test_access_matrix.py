@@ -179,6 +179,19 @@ EXPECTED: dict[str, list[Probe]] = {
                                    expect(200, anon=302))],
     "registry:import": [Probe("get", status=expect(200, anon=302))],
     "registry:import_template": [Probe("get", lambda w: {"kind": "officers"}, expect(200, anon=302))],
+    # 执法人员资格管理: supervisors (every agency), agency and unit heads (their tree).
+    "registry:officers": [Probe("get", status=expect(403, anon=302, carol=200, erin=200, sam=200),
+                                markers=[(lambda w: "马洛", ("sam",)), (lambda w: "艾丽", ("carol", "erin", "sam"))])],
+    "registry:officer": [Probe("get", lambda w: {"pk": w.world.alice_officer.pk},
+                               expect(403, anon=302, carol=200, erin=200, sam=200))],
+    # Training hours without a course: the form comes back with the field named (400); the
+    # issue of a certificate is the supervisor's alone (403 for the heads).
+    "registry:officer_act": [
+        Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "training"},
+              expect(403, anon=302, carol=403, erin=400, sam=400), data=lambda w: {"hours": "8"}),
+        Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
+              expect(403, anon=302, sam=400), data=lambda w: {"reason": ""}),
+    ],
     "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200),
                                      markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
     "ledger_staff:integrity": [Probe("get", status=expect(403, anon=302, sam=200, root=200))],
@@ -281,6 +294,11 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-registry-import": [Probe("post", lambda w: {"kind": "officers"}, expect(400, anon=401), data=lambda w: {})],
     "api-access-log": [Probe("get", status=expect(403, anon=401, dave=200, erin=200, sam=200),
                              markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
+    "api-officer-certificate": [Probe("get", lambda w: {"pk": w.world.alice_officer.pk},
+                                      expect(403, anon=401, carol=200, erin=200, sam=200))],
+    "api-officer-certificate-act": [Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
+                                          expect(403, anon=401, carol=403, erin=403, sam=400), data=lambda w: {},
+                                          json=True)],
     "api-officers": [Probe("get", status=public())],
     "api-items": [Probe("get", status=public())],
     "api-av-list": [Probe("get", status=public())],
