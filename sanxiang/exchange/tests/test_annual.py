@@ -195,3 +195,15 @@ def test_staff_pages(rw, client):
     assert report.status == ReportStatus.PUBLISHED
     client.force_login(w.alice)
     assert client.get("/staff/exchange/annual/").status_code == 403
+
+
+def test_management_command_generates_a_draft(world):
+    from django.core.management import CommandError, call_command
+
+    call_command("annual_report", "--year", str(YEAR - 1), "--user", "erin", "--agency", world.agency.code)
+    report = world.agency.annual_reports.get()
+    assert report.status == ReportStatus.DRAFT and report.generated_by == world.erin
+    with pytest.raises(CommandError, match="尚未结束"):
+        call_command("annual_report", "--year", str(YEAR), "--user", "erin", "--agency", world.agency.code)
+    with pytest.raises(CommandError):
+        call_command("annual_report", "--year", str(YEAR - 1), "--user", "alice", "--agency", world.agency.code)
