@@ -37,4 +37,5 @@ urlpatterns = [
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
     path("exchange/", include("sanxiang.exchange.api_urls")),
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
+    path("", include("sanxiang.supervision.api_urls")),
 ]

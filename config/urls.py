@@ -8,6 +8,7 @@ admin.site.site_title = "Sanxiang 管理后台"
 
 urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
+    path("complaints/", include("sanxiang.supervision.portal_urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/integrity/", include("sanxiang.ledger.staff_urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),

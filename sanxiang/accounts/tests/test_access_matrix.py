@@ -147,6 +147,20 @@ def _exchange_rows() -> dict[str, list[Probe]]:
 
 _FRESH = itertools.count()
 
+
+def _sv(w):
+    """(complaint, matter, document, code) of the supervision app on the world (made once)."""
+    from sanxiang.supervision.testing import supervision_objects
+
+    return supervision_objects(w)
+
+
+def matter_number(w):
+    return _sv(w)[1].number
+
+
+HANDLERS = ("carol", "erin", "sam")  # 监督案件、投诉举报: supervisors and the agency's heads
+
 EXPECTED: dict[str, list[Probe]] = {
     # Public portal: the same for everybody, and only released publications.
     "portal:home": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
@@ -305,6 +319,48 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-agencies": [Probe("get", status=public())],
     # A lookup without number and code finds nothing and says which field is missing.
     "api-progress": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
+    # Supervision: 投诉举报 (public intake), 监督案件, 责任追究.
+    "complaints:new": [Probe("get", status=public())],
+    "api-public-complaints": [Probe("post", status=public(400), data=lambda w: {}, json=True)],
+    "supervision:matters": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=302, carol=200, erin=200, sam=200),
+                                  markers=[(matter_number, HANDLERS)])],
+    "supervision:matter_new": [Probe("get", status=expect(403, anon=302, sam=200))],
+    "supervision:matter": [Probe("get", lambda w: {"pk": _sv(w)[1].pk},
+                                 expect(403, anon=302, carol=200, erin=200, sam=200))],
+    # Closing without a conclusion: refused with the rule for the supervisor, by role for the agency.
+    "supervision:matter_action": [Probe("post", lambda w: {"pk": _sv(w)[1].pk, "action": "close"},
+                                        expect(403, anon=302, sam=400), data=lambda w: {"conclusion": ""})],
+    "supervision:matter_document": [Probe("get", lambda w: {"pk": _sv(w)[1].pk, "document_id": _sv(w)[2].pk,
+                                                            "fmt": "pdf"}, expect(403, anon=302, carol=200, erin=200,
+                                                                                  sam=200))],
+    "supervision:matter_file": [Probe("get", lambda w: {"pk": _sv(w)[1].pk, "sha256": _sv(w)[1].steps.get(
+        action="answer").files[0]["sha256"]}, expect(403, anon=302, carol=200, erin=200, sam=200))],
+    "supervision:complaints": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=302, carol=200, erin=200,
+                                                                              sam=200),
+                                     markers=[(lambda w: _sv(w)[0].number, HANDLERS)])],
+    "supervision:complaint": [Probe("get", lambda w: {"pk": _sv(w)[0].pk},
+                                    expect(403, anon=302, carol=200, erin=200, sam=200))],
+    "supervision:complaint_action": [Probe("post", lambda w: {"pk": _sv(w)[0].pk, "action": "reject"},
+                                           expect(403, anon=302, carol=400, erin=400, sam=400),
+                                           data=lambda w: {"reason": ""})],
+    "supervision:accountability": [Probe("get", case_kw, case_page(403, erin=200, sam=200),
+                                         markers=[(number, ("erin", "sam"))])],
+    "supervision:accountability_pdf": [Probe("get", case_kw, case_page(403, erin=200, sam=200))],
+    "api-complaints": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=401, carol=200, erin=200, sam=200),
+                             markers=[(lambda w: _sv(w)[0].number, HANDLERS)])],
+    "api-complaint": [Probe("get", lambda w: {"pk": _sv(w)[0].pk}, expect(403, anon=401, carol=200, erin=200,
+                                                                          sam=200))],
+    "api-complaint-action": [Probe("post", lambda w: {"pk": _sv(w)[0].pk, "action": "reply"},
+                                   expect(403, anon=401, carol=400, erin=400, sam=400), data=lambda w: {}, json=True)],
+    "api-matters": [
+        Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=401, carol=200, erin=200, sam=200),
+              markers=[(matter_number, HANDLERS)]),
+        Probe("post", status=expect(403, anon=401, sam=400), data=lambda w: {}, json=True),
+    ],
+    "api-matter": [Probe("get", lambda w: {"pk": _sv(w)[1].pk}, expect(403, anon=401, carol=200, erin=200, sam=200))],
+    "api-matter-action": [Probe("post", lambda w: {"pk": _sv(w)[1].pk, "action": "close"},
+                                expect(403, anon=401, sam=400), data=lambda w: {}, json=True)],
+    "api-case-accountability": [Probe("get", case_kw, case_api(403, erin=200, sam=200))],
     # 数据交换与年度报告 (sanxiang/exchange): heads, legal reviewers and supervisors; officers and
     # administrators are refused by role.
     **_exchange_rows(),
