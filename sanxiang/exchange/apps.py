@@ -8,4 +8,4 @@ class ExchangeConfig(AppConfig):
 
     def ready(self):
         # Registers the January alert (common.alerts) and the 双公示 export sources.
-        from sanxiang.exchange import alerts, export  # noqa: F401
+        from sanxiang.exchange import alerts, export, sources  # noqa: F401

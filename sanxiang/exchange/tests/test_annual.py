@@ -52,8 +52,7 @@ def test_figures_match_the_built_world(annual_world):
     pubs = figures["publications"]
     assert pubs["total"] == 3 and pubs["on_time"] + pubs["late"] == 2
     assert pubs["pending"] + pubs["pending_overdue"] == 1
-    assert figures["complaints"] == {"label": "投诉举报", "count": 0, "by_outcome": {}, "recorded": False,
-                                     "note": "投诉举报模块尚未启用，计为0"}
+    assert figures["complaints"]["count"] == 0 and figures["complaints"]["recorded"]  # the supervision app's
     assert figures["reconsideration"]["count"] == 0 and figures["reconsideration"]["note"]
     # Another agency has none of it; the deployment has all of it.
     assert compute_figures(w.world.other_agency, YEAR)["cases"]["total"] == 0
@@ -75,6 +74,10 @@ def test_reviews_are_counted_by_opinion(annual_world):
 def test_a_registered_source_replaces_the_zero(rw):
     saved = dict(figures_module.FIGURE_SOURCES)
     try:
+        figures_module.FIGURE_SOURCES.pop("complaints", None)
+        assert compute_figures(rw.world.agency, YEAR)["complaints"] == {
+            "label": "投诉举报", "count": 0, "by_outcome": {}, "recorded": False, "note": "投诉举报模块尚未启用，计为0"}
+
         @figures_module.figure_source("complaints")
         def complaints(agency_ids, year):
             return {"count": 4, "by_outcome": {"已办结": 3, "办理中": 1}}
@@ -207,3 +210,15 @@ def test_management_command_generates_a_draft(world):
         call_command("annual_report", "--year", str(YEAR), "--user", "erin", "--agency", world.agency.code)
     with pytest.raises(CommandError):
         call_command("annual_report", "--year", str(YEAR - 1), "--user", "alice", "--agency", world.agency.code)
+
+
+def test_complaints_are_counted_from_the_supervision_app(world):
+    from sanxiang.supervision.complaints import complaint_accept, complaint_submit
+
+    first, _ = complaint_submit(content="执法人员在检查时态度恶劣，未出示执法证件。", category="conduct", agency=world.agency)
+    complaint_submit(content="举报某路段长期占道经营无人处理。", category="inaction", agency=world.agency)
+    complaint_submit(content="另一机关的执法程序问题需要反映。", category="procedure", agency=world.other_agency)
+    complaint_accept(complaint=first, actor=world.erin)
+    got = compute_figures(world.agency, YEAR)["complaints"]
+    assert got["count"] == 2 and got["by_outcome"] == {"已受理": 1, "待受理": 1} and got["recorded"]
+    assert compute_figures(None, YEAR)["complaints"]["count"] == 3
