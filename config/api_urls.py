@@ -23,6 +23,7 @@ urlpatterns = [
          name="api-case-document-kinds"),
     path("documents/<int:pk>/<slug:fmt>/", documents_api.DocumentFileApi.as_view(), name="api-document-file"),
     path("evidence/", include("sanxiang.records.api_urls")),
+    path("compulsion/", include("sanxiang.compulsion.api_urls")),
     path("publications/", disclosure_api.PublicationListApi.as_view(), name="api-publications"),
     path("publications/pending/", disclosure_api.PendingPublicationListApi.as_view(), name="api-publications-pending"),
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),

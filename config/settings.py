@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.supervision",
     "sanxiang.dossier",
+    "sanxiang.compulsion",
     "sanxiang.exchange",
     "huey.contrib.djhuey",
     "sanxiang.jobs",

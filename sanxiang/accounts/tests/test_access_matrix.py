@@ -259,6 +259,10 @@ EXPECTED: dict[str, list[Probe]] = {
     # Heads and reviewers may release (this one is released already); the other roles are refused.
     "cases:publish": [Probe("post", lambda w: {"publication_id": w.publication.pk}, case_page(302),
                             refused=("alice", "oscar", "sam"))],
+    # 行政强制 (sanxiang.compulsion): the overview for the agencies' staff and supervisors; carrying an
+    # unpaid fine over is an officer's act (the records world's fine was paid: refused with the rule).
+    "compulsion:index": [Probe("get", status=expect(200, anon=302, root=403, audrey=403))],
+    "compulsion:from_penalty": [Probe("post", case_kw, case_page(302, carol=403, dave=403, erin=403, sam=403))],
     # API.
     # A fresh account name per request, from an address per persona: one failure each, so the
     # lockout (5 per account, 5 per address) is not what answers.
@@ -272,6 +276,9 @@ EXPECTED: dict[str, list[Probe]] = {
         Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),
     ],
     "api-case": [Probe("get", case_kw, case_api())],
+    "api-compulsion": [Probe("get", status=expect(200, anon=401, root=403, audrey=403))],
+    "api-compulsion-from-penalty": [Probe("post", case_kw, case_api(409, carol=403, dave=403, erin=403, sam=403),
+                                          data=lambda w: {}, json=True)],
     "api-case-action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_api(409),
                               data=lambda w: {}, json=True)],
     "api-case-evidence": [Probe("post", case_kw, case_api(400), data=lambda w: {"kind": "photo"})],
