@@ -41,6 +41,7 @@ urlpatterns = [
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),
     path("public/agencies/", registry_api.PublicAgencyListApi.as_view(), name="api-agencies"),
     path("", include("sanxiang.licensing.api_urls")),
+    path("exchange/", include("sanxiang.exchange.api_urls")),
     path("public/progress/", disclosure_api.ProgressLookupApi.as_view(), name="api-progress"),
     path("", include("sanxiang.supervision.api_urls")),
     path("inspections/", include("sanxiang.inspections.api_urls")),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sanxiang.supervision",
     "sanxiang.dossier",
     "sanxiang.compulsion",
+    "sanxiang.exchange",
     "huey.contrib.djhuey",
     "sanxiang.jobs",
     "sanxiang.backup",
@@ -237,6 +238,10 @@ HUEY = {
 }
 # Nightly verification (verify_ledger, verify_evidence, upload clean-up) at this local hour.
 JOBS_NIGHTLY_HOUR = env_int("SANXIANG_NIGHTLY_HOUR", 2)
+# Data exchange push (sanxiang/exchange/push.py): tick interval, first retry delay (doubling), its cap.
+EXCHANGE_PUSH_INTERVAL_MINUTES = env_int("SANXIANG_PUSH_INTERVAL_MINUTES", 5)
+EXCHANGE_PUSH_BACKOFF_SECONDS = env_int("SANXIANG_PUSH_BACKOFF_SECONDS", 60)
+EXCHANGE_PUSH_BACKOFF_MAX_SECONDS = env_int("SANXIANG_PUSH_BACKOFF_MAX_SECONDS", 6 * 3600)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/records/", include("sanxiang.records.urls")),
     path("staff/audit/", include("sanxiang.accounts.audit_urls")),
     path("staff/compulsion/", include("sanxiang.compulsion.urls")),
+    path("", include("sanxiang.exchange.urls")),
     path("staff/", include("sanxiang.dossier.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),

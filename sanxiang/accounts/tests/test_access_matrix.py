@@ -126,6 +126,50 @@ def licensing_kw(w):
 
 def application_kw(w):
     return {"pk": licensing_application(w).pk}
+EXCHANGE = ("carol", "dave", "erin", "sam")
+
+
+def annual_report(w):
+    """A published annual report of the case's agency (last year's), made once per world."""
+    if not hasattr(w, "_annual"):
+        from django.utils import timezone
+
+        from sanxiang.exchange.services import (
+            annual_report_generate,
+            annual_report_publish,
+            annual_report_review,
+        )
+
+        erin = w.world.erin
+        report = annual_report_generate(agency=w.world.agency, year=timezone.localdate().year - 1, actor=erin)
+        w._annual = annual_report_publish(report=annual_report_review(report=report, actor=erin), actor=erin)
+    return w._annual
+
+
+def _exchange_rows() -> dict[str, list[Probe]]:
+    staff = expect(403, anon=302, **dict.fromkeys(EXCHANGE, 200))
+    api = expect(403, anon=401, **dict.fromkeys(EXCHANGE, 200))
+    report_kw = lambda w: {"pk": annual_report(w).pk}  # noqa: E731
+    return {
+        "exchange:index": [Probe("get", status=staff)],
+        "exchange:export": [Probe("get", status=staff, query=lambda w: {"kind": "penalty", "format": "csv"},
+                                  markers=[(decision_number, EXCHANGE)])],
+        "exchange:reports": [Probe("get", lambda w: annual_report(w) and {}, staff, markers=[(lambda w: str(annual_report(w)), EXCHANGE)])],
+        "exchange:report_generate": [Probe("post", status=expect(403, anon=302, **dict.fromkeys(EXCHANGE, 302)),
+                                           data=lambda w: {"year": "2020", "scope": "own"})],
+        "exchange:report": [Probe("get", report_kw, staff)],
+        # The report is published already: its head and reviewer are told so; other roles are refused.
+        "exchange:report_review": [Probe("post", report_kw, expect(403, anon=302, **dict.fromkeys(EXCHANGE, 302)),
+                                         refused=("carol", "dave", "sam"))],
+        "exchange:report_publish": [Probe("post", report_kw, expect(403, anon=302, **dict.fromkeys(EXCHANGE, 302)),
+                                          refused=("carol", "sam"))],
+        "exchange:annual_list": [Probe("get", lambda w: annual_report(w) and {}, public(), markers=[(lambda w: annual_report(w).scope_name, PERSONAS)])],
+        "exchange:annual": [Probe("get", report_kw, public())],
+        "exchange:annual_pdf": [Probe("get", report_kw, public())],
+        "api-exchange-export": [Probe("get", status=api, markers=[(decision_number, EXCHANGE)])],
+        "api-exchange-feed": [Probe("get", status=api, markers=[(decision_number, EXCHANGE)])],
+        "api-annual-reports": [Probe("get", status=public())],
+    }
 
 
 _FRESH = itertools.count()
@@ -465,6 +509,9 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-inspection-task": [Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True)],
     "api-avoidance": [Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True)],
     "api-targets-import": [Probe("post", status=expect(400, anon=401), data=lambda w: {})],
+    # 数据交换与年度报告 (sanxiang/exchange): heads, legal reviewers and supervisors; officers and
+    # administrators are refused by role.
+    **_exchange_rows(),
 }
 
 
