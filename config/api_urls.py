@@ -28,6 +28,7 @@ urlpatterns = [
     path("publications/<int:pk>/publish/", disclosure_api.PublicationPublishApi.as_view(), name="api-publish"),
     path("registry/import/<slug:kind>/", registry_api.RegistryImportApi.as_view(), name="api-registry-import"),
     path("access-log/", supervision_api.AccessLogListApi.as_view(), name="api-access-log"),
+    path("monitoring/", include("sanxiang.monitoring.api_urls")),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),

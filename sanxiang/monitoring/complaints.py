@@ -1,0 +1,26 @@
+"""The dashboard's complaint count, pluggable: the supervision app (投诉举报) registers a counter
+when its complaint model exists; until then the figure is 0 and the page says no source is set.
+
+    from sanxiang.monitoring.complaints import complaint_counter
+
+    @complaint_counter
+    def count(user, on):  # the complaints of the user's scope
+        return Complaint.objects.visible_to(user).count()
+"""
+
+from __future__ import annotations
+
+COUNTERS: list = []
+
+
+def complaint_counter(fn):
+    COUNTERS.append(fn)
+    return fn
+
+
+def complaint_source() -> bool:
+    return bool(COUNTERS)
+
+
+def complaint_count(user, on) -> int:
+    return sum(int(fn(user, on)) for fn in COUNTERS)
