@@ -28,8 +28,9 @@ class Scene:
     other_case: object  # a case of the other agency
 
 
-def open_case(world, *, days_ago: int = 0, agency_item=None, officers=None, actor=None, title="擅自倾倒建筑垃圾"):
-    return case_open(actor=actor or world.alice, item=agency_item or world.item, party=citizen_party(),
+def open_case(world, *, days_ago: int = 0, agency_item=None, officers=None, actor=None, title="擅自倾倒建筑垃圾",
+              party=None):
+    return case_open(actor=actor or world.alice, item=agency_item or world.item, party=party or citizen_party(),
                      title=title, officers=officers or [world.alice_officer, world.bob_officer],
                      opened_on=TODAY - dt.timedelta(days=days_ago))
 
