@@ -7,6 +7,8 @@ Alert rules, alerts, their handling and the daily digests are records (Recorded,
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -15,14 +17,13 @@ from sanxiang.common.models import Recorded
 
 
 class CaseTally(models.Model):
-    """How many cases fall in one bucket (agency × kind × state × month opened × flags), with
-    their fines. The dashboard sums these rows instead of counting a million cases."""
+    """How many cases fall in one bucket (agency × kind × state × flags), with their fines.
+    The dashboard sums these rows instead of counting a million cases."""
 
     agency_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(max_length=20)
     state = models.CharField(max_length=40)
     final = models.BooleanField()
-    month = models.DateField()  # first day of the month the case was opened
     decided = models.BooleanField()
     hearing_requested = models.BooleanField()
     hearing_held = models.BooleanField()
@@ -32,11 +33,45 @@ class CaseTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(
-            fields=["agency_id", "kind", "state", "final", "month", "decided", "hearing_requested", "hearing_held"],
+            fields=["agency_id", "kind", "state", "final", "decided", "hearing_requested", "hearing_held"],
             name="case_tally_bucket")]
 
     def __str__(self) -> str:
-        return f"{self.agency_id}/{self.kind}/{self.state}/{self.month:%Y-%m}: {self.n}"
+        return f"{self.agency_id}/{self.kind}/{self.state}: {self.n}"
+
+
+class MonthTally(models.Model):
+    """Cases opened per agency and month (the month chart)."""
+
+    agency_id = models.BigIntegerField(db_index=True)
+    month = models.DateField()  # first day of the month the case was opened
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_id", "month"], name="month_tally_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.month:%Y-%m}: {self.n}"
+
+
+class PublicationTally(models.Model):
+    """公示 by agency and status: published on time or late; pending by their due date (whether
+    one is overdue depends on the day the dashboard is read)."""
+
+    agency_id = models.BigIntegerField(db_index=True)
+    status = models.CharField(max_length=20)
+    late = models.BooleanField()
+    due = models.DateField()  # pending ones: their due date; the others (and no due date): NO_DUE
+    n = models.BigIntegerField(default=0)
+
+    NO_DUE = dt.date(9999, 12, 31)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_id", "status", "late", "due"],
+                                               name="publication_tally_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.status}/{self.late}/{self.due}: {self.n}"
 
 
 class DueTally(models.Model):

@@ -10,14 +10,23 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.scoping import agency_q, agency_scope
 from sanxiang.common.exceptions import RoleNotAllowed, ValidationFailed
 from sanxiang.monitoring import complaints
-from sanxiang.monitoring.models import Alert, AlertStatus, CaseTally, Digest, DueTally, ReviewTally
+from sanxiang.monitoring.models import (
+    Alert,
+    AlertStatus,
+    CaseTally,
+    Digest,
+    DueTally,
+    MonthTally,
+    PublicationTally,
+    ReviewTally,
+)
 from sanxiang.monitoring.tally import open_q
 
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.AGENCY_HEAD)
@@ -96,7 +105,8 @@ def dashboard(user, on: dt.date | None = None, *, due_days: int = DUE_SOON_DAYS)
     by_state = [Row(states.get(r["state"], r["state"]), r["total"], {"state": r["state"]})
                 for r in tally.values("state").annotate(total=Sum("n")).order_by("-total")]
     since = _month_start(on, MONTHS - 1)
-    months = {r["month"]: r["total"] for r in tally.filter(month__gte=since).values("month").annotate(total=Sum("n"))}
+    months = {r["month"]: r["total"] for r in _scoped(MonthTally.objects.filter(month__gte=since), user)
+              .values("month").annotate(total=Sum("n"))}
     by_month = []
     for back in range(MONTHS - 1, -1, -1):
         m = _month_start(on, back)
@@ -137,19 +147,15 @@ def _rate(part, whole) -> float | None:
 
 def publication_figures(user, on: dt.date) -> list[Row]:
     """公示 timeliness: published within the period, published late, pending past the period, pending."""
-    from sanxiang.disclosure.models import Publication, PublicationStatus
-
-    qs = Publication.objects.visible_to(user).order_by()
-    published = Q(status=PublicationStatus.PUBLISHED)
-    pending = Q(status=PublicationStatus.PENDING)
+    qs = _scoped(PublicationTally.objects.all(), user)
     figures = qs.aggregate(
-        on_time=Count("pk", filter=published & (Q(due_on__isnull=True) | Q(published_at__date__lte=F("due_on")))),
-        late=Count("pk", filter=published & Q(published_at__date__gt=F("due_on"))),
-        overdue=Count("pk", filter=pending & Q(due_on__lt=on)),
-        waiting=Count("pk", filter=pending & ~Q(due_on__lt=on)),
+        on_time=Sum("n", filter=Q(status="published", late=False)),
+        late=Sum("n", filter=Q(status="published", late=True)),
+        overdue=Sum("n", filter=Q(status="pending", due__lt=on)),
+        waiting=Sum("n", filter=Q(status="pending", due__gte=on)),
     )
     labels = {"on_time": "按期公示", "late": "逾期公示", "overdue": "超期未公示", "waiting": "待公示（未超期）"}
-    return [Row(labels[k], figures[k], {"publication": k}) for k in labels]
+    return [Row(labels[k], figures[k] or 0, {"publication": k}) for k in labels]
 
 
 def certificates_expiring(user, on: dt.date, days: int = CERT_WINDOW_DAYS) -> QuerySet:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -58,7 +57,6 @@ def test_overdue_fires_after_the_deadline_only(scene):
     assert _run("case_overdue", due) == []
     [alert] = _run("case_overdue", due + dt.timedelta(days=1))
     assert alert.case == scene.overdue and "决定期限" in alert.text and alert.severity == "serious"
-    w = scene.world
     recipients = set(alert.recipients.values_list("user__username", flat=True))
     assert {"alice", "bob", "carol", "erin", "sam"} <= recipients and "mallory" not in recipients
 

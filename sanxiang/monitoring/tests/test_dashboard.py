@@ -15,7 +15,7 @@ from sanxiang.cases.models import Case
 from sanxiang.common.exceptions import RoleNotAllowed
 from sanxiang.monitoring import complaints, selectors, tally
 from sanxiang.monitoring.export import TABLES
-from sanxiang.monitoring.models import CaseTally, DueTally
+from sanxiang.monitoring.models import CaseTally, DueTally, MonthTally, PublicationTally
 from sanxiang.monitoring.tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +28,35 @@ def _client(user):
 
 
 def _tally_state():
-    cases = sorted((r.agency_id, r.kind, r.state, r.final, r.month, r.decided, r.hearing_requested, r.hearing_held,
+    cases = sorted((r.agency_id, r.kind, r.state, r.final, r.decided, r.hearing_requested, r.hearing_held,
                     r.n, r.fined, r.fine_sum) for r in CaseTally.objects.filter(n__gt=0))
     dues = sorted((r.agency_id, r.kind, r.due, r.n) for r in DueTally.objects.filter(n__gt=0))
-    return cases, dues
+    months = sorted((r.agency_id, r.month, r.n) for r in MonthTally.objects.filter(n__gt=0))
+    pubs = sorted((r.agency_id, r.status, r.late, r.due, r.n) for r in PublicationTally.objects.filter(n__gt=0))
+    return cases, dues, months, pubs
 
 
 def test_hooks_keep_the_tallies_equal_to_a_full_recount(scene):
     from sanxiang.cases.walkthrough import Cast, walk
 
+    from sanxiang.disclosure.services import publication_publish
+
     w = scene.world
-    walk(scene.overdue, Cast(w.alice, w.carol, w.dave, w.erin), until="service")
+    case = walk(scene.overdue, Cast(w.alice, w.carol, w.dave, w.erin), until="service")
     incremental = _tally_state()
+    assert [p[1] for p in incremental[3]] == ["pending"]
     tally.rebuild()
     assert _tally_state() == incremental
-    assert sum(r[8] for r in incremental[0]) == Case.objects.count()
+    assert sum(r[7] for r in incremental[0]) == Case.objects.count()
+    publication_publish(publication=case.publications.get(), actor=w.erin)
+    published = _tally_state()
+    assert [p[1] for p in published[3]] == ["published"]
+    tally.rebuild()
+    assert _tally_state() == published
+    f = selectors.dashboard(w.sam)
+    # Decided months ago and published today: past the seven working days, so late.
+    assert [r.n for r in f["publications"]] == [0, 1, 0, 0]
+    assert selectors.case_drilldown(w.sam, {"publication": "late"}).get() == case
 
 
 def test_supervisor_sees_every_agency_head_their_tree_other_head_only_theirs(scene):
