@@ -38,7 +38,6 @@ def _tally_state():
 
 def test_hooks_keep_the_tallies_equal_to_a_full_recount(scene):
     from sanxiang.cases.walkthrough import Cast, walk
-
     from sanxiang.disclosure.services import publication_publish
 
     w = scene.world

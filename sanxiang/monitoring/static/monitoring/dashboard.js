@@ -18,7 +18,9 @@
         option = {
           tooltip: { trigger: "item" },
           series: [{ type: "pie", radius: ["35%", "65%"],
-                     data: series.labels.map(function (l, i) { return { name: l, value: series.values[i] }; }) }]
+                     // Empty slices are left out (an all-zero pie would draw equal slices).
+                     data: series.labels.map(function (l, i) { return { name: l, value: series.values[i], idx: i }; })
+                       .filter(function (d) { return d.value > 0; }) }]
         };
       } else {
         option = {
@@ -30,7 +32,8 @@
       }
       chart.setOption(option);
       chart.on("click", function (params) {
-        var link = series.links[params.dataIndex];
+        var index = params.data && params.data.idx !== undefined ? params.data.idx : params.dataIndex;
+        var link = series.links[index];
         if (!link) { return; }
         var target = el.getAttribute("data-target") || base;
         window.location.href = target + "?" + new URLSearchParams(link).toString();
