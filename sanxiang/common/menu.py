@@ -27,11 +27,15 @@ class MenuEntry:
 MENU: list[MenuEntry] = [
     MenuEntry("我的工作台", "cases:my_cases"),
     MenuEntry("立案登记", "cases:new", roles=("officer",)),
+    # Entries whose app is not installed (or not merged yet) are left out (NoReverseMatch below).
+    MenuEntry("行政强制", "compulsion:index", roles=CASE_STAFF),
     # 监督平台 (执法监督人员; 机关负责人 for their own agency tree)
     MenuEntry("监督驾驶舱", "monitoring:dashboard", roles=("supervisor", "agency_head"), section="监督"),
     MenuEntry("预警", "monitoring:alerts", roles=CASE_STAFF, section="监督"),
-    # 监督案件 (supervision matters): one line here, e.g.
-    # MenuEntry("监督案件", "supervision:matters", roles=("supervisor", "agency_head"), section="监督"),
+    # 监督案件, 投诉举报 and 执法人员资格 (supervision and registry apps):
+    MenuEntry("监督案件", "supervision:matters", roles=("supervisor", "agency_head", "unit_head"), section="监督"),
+    MenuEntry("投诉举报", "supervision:complaints", roles=("supervisor", "agency_head", "unit_head"), section="监督"),
+    MenuEntry("执法人员资格", "registry:officers", roles=("supervisor", "agency_head", "unit_head"), section="监督"),
     # 案卷评查 (dossier evaluation): one line here, e.g.
     # MenuEntry("案卷评查", "evaluation:home", roles=("supervisor",), section="监督"),
     MenuEntry("调阅记录", "supervision:access_log", roles=("supervisor", "agency_head", "legal_reviewer"),

@@ -18,9 +18,27 @@ def complaint_counter(fn):
     return fn
 
 
+def _supervision_complaints():
+    """The supervision app's complaints (投诉举报), when that app has them (sanxiang.supervision.matters)."""
+    try:
+        from sanxiang.supervision.matters import Complaint
+    except ImportError:
+        return None
+    return Complaint
+
+
+def _counters() -> list:
+    if COUNTERS:
+        return COUNTERS
+    model = _supervision_complaints()
+    if model is None:
+        return []
+    return [lambda user, on: model.objects.visible_to(user).count()]
+
+
 def complaint_source() -> bool:
-    return bool(COUNTERS)
+    return bool(_counters())
 
 
 def complaint_count(user, on) -> int:
-    return sum(int(fn(user, on)) for fn in COUNTERS)
+    return sum(int(fn(user, on)) for fn in _counters())

@@ -172,3 +172,12 @@ def test_menu_reaches_every_supervisor_page(scene):
     officer = _client(w.alice).get(reverse("cases:my_cases")).content.decode()
     assert f'href="{reverse("monitoring:dashboard")}"' not in officer
     assert f'href="{reverse("monitoring:alerts")}"' in officer
+
+
+def test_menu_is_one_list_and_skips_pages_not_installed(scene, monkeypatch):
+    from sanxiang.common import menu
+
+    monkeypatch.setattr(menu, "MENU", [*menu.MENU, menu.MenuEntry("案卷评查", "no_such_app:home", roles=("supervisor",))])
+    labels = [e["label"] for e in menu.entries_for(scene.world.sam)]
+    assert "监督驾驶舱" in labels and "调阅记录" in labels and "案卷评查" not in labels
+    assert "审计记录" not in labels and "立案登记" not in labels
