@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sanxiang.supervision",
     "sanxiang.dossier",
     "sanxiang.monitoring",
+    "sanxiang.compulsion",
     "huey.contrib.djhuey",
     "sanxiang.jobs",
     "sanxiang.backup",
@@ -304,6 +305,7 @@ RATE_LIMITS = {
     "public_search": env_str("RATE_LIMIT_PUBLIC_SEARCH", "60/minute"),  # portal and public API searches
     # Progress lookups take a number and a secret query code: few tries per address, or codes get guessed.
     "progress_lookup": env_str("RATE_LIMIT_PROGRESS_LOOKUP", "20/minute"),
+    "complaint_submit": env_str("RATE_LIMIT_COMPLAINT_SUBMIT", "5/minute"),  # 投诉举报 (portal and API)
 }
 # The cache counts rate-limit hits: per process by default; shared across app servers in Redis.
 REDIS_URL = env_str("REDIS_URL")

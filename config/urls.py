@@ -8,6 +8,7 @@ admin.site.site_title = "Sanxiang 管理后台"
 
 urlpatterns = [
     path("", include("sanxiang.disclosure.urls")),
+    path("complaints/", include("sanxiang.supervision.portal_urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/integrity/", include("sanxiang.ledger.staff_urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("staff/documents/", include("sanxiang.documents.urls")),
     path("staff/records/", include("sanxiang.records.urls")),
     path("staff/audit/", include("sanxiang.accounts.audit_urls")),
+    path("staff/compulsion/", include("sanxiang.compulsion.urls")),
     path("staff/", include("sanxiang.dossier.urls")),
     path("staff/", include("sanxiang.cases.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),

@@ -176,6 +176,8 @@ _RATE_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("GET", re.compile(r"^/decisions/$"), "public_search"),
     ("POST", re.compile(r"^/progress/$"), "progress_lookup"),
     ("POST", re.compile(r"^/api/public/progress/$"), "progress_lookup"),
+    ("POST", re.compile(r"^/complaints/$"), "complaint_submit"),
+    ("POST", re.compile(r"^/api/public/complaints/$"), "complaint_submit"),
 )
 
 

@@ -159,3 +159,74 @@ class PublicAvListApi(APIView):
     def get(self, request):
         qs = selectors.public_av_list(agency_code=request.query_params.get("agency", ""))
         return Response(AvRequirementOutput(qs, many=True).data)
+
+
+class CertificateEventOutput(serializers.Serializer):
+    action = serializers.CharField()
+    action_label = serializers.CharField(source="get_action_display")
+    on = serializers.DateField()
+    reason = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    course = serializers.CharField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+    certificate_no = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    enforcement_kinds = serializers.ListField(child=serializers.CharField())
+    ledger_index = serializers.IntegerField(allow_null=True)
+
+
+class CertificateStateOutput(serializers.Serializer):
+    name = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    certificate_no = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    enforcement_kinds = serializers.ListField(child=serializers.CharField())
+    history = CertificateEventOutput(many=True, source="certificate_events.all")
+
+
+class CertificateActInput(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="日期，默认今天")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    hours = serializers.DecimalField(required=False, max_digits=6, decimal_places=1)
+    course = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    score = serializers.DecimalField(required=False, max_digits=5, decimal_places=1)
+    certificate_no = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    valid_from = serializers.DateField(required=False)
+    valid_to = serializers.DateField(required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    passed = serializers.BooleanField(required=False, default=True)
+    enforcement_kinds = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def _officer_for(request, pk: int):
+    from django.core.exceptions import PermissionDenied
+
+    from sanxiang.registry.models import Officer
+
+    if request.user.role not in selectors.CERTIFICATE_READERS:
+        raise PermissionDenied("执法人员资格管理仅供执法监督人员、机关负责人和承办机构负责人查看")
+    return Officer.objects.get_visible(request.user, pk=pk, message="执法人员不存在或无权查看")
+
+
+class OfficerCertificateApi(APIView):
+    @extend_schema(responses=CertificateStateOutput, summary="执法证状态及资格管理记录")
+    def get(self, request, pk: int):
+        return Response(CertificateStateOutput(_officer_for(request, pk)).data)
+
+
+class OfficerCertificateActApi(APIView):
+    @extend_schema(request=CertificateActInput, responses=CertificateEventOutput,
+                   summary="办理执法证事项（申领、培训学时、考试、发证、换证、年度审验、暂扣、恢复、吊销）")
+    def post(self, request, pk: int, action: str):
+        from sanxiang.registry.certificates import certificate_act
+
+        officer = _officer_for(request, pk)
+        data = CertificateActInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = certificate_act(actor=request.user, officer=officer, action=action, data=dict(data.validated_data))
+        return Response(CertificateEventOutput(event).data, status=201)

@@ -14,4 +14,4 @@ class RegistryConfig(AppConfig):
             engine.parameter(code, label=label, unit=unit, source=source, default=value)
 
         # Registers the statutory-range rule with the flow engine (cases.engine owns the registries).
-        from sanxiang.registry import guards  # noqa: F401
+        from sanxiang.registry import alerts, guards  # noqa: F401

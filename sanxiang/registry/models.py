@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from sanxiang.accounts.scoping import AgencyScopedQuerySet
 from sanxiang.common.idnumbers import IdNumberError, validate_citizen_id, validate_uscc
 from sanxiang.common.models import Recorded
 from sanxiang.registry.choices import (
@@ -118,6 +119,8 @@ class Officer(Recorded):
                                               validators=[_qualification_validator])
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="officer")
+
+    objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "执法人员"
@@ -451,3 +454,53 @@ class AvRequirement(Recorded):
         if not self.when_field:
             return True
         return str(values.get(self.when_field)) in {str(v) for v in self.when_values}
+
+
+class CertificateAction(models.TextChoices):
+    """The acts of a 行政执法证's life (资格管理), each a CertificateEvent."""
+
+    APPLY = "apply", "申领"
+    TRAINING = "training", "培训学时"
+    EXAM = "exam", "资格考试"
+    ISSUE = "issue", "发证"
+    RENEW = "renew", "换证（延续）"
+    ANNUAL_REVIEW = "annual_review", "年度审验"
+    SUSPEND = "suspend", "暂扣"
+    RESTORE = "restore", "恢复"
+    REVOKE = "revoke", "吊销/注销"
+
+
+class OfficerScopedQuerySet(AgencyScopedQuerySet):
+    agency_path = "officer__agency_id"
+
+
+class CertificateEvent(Recorded):
+    """One act on an officer's certificate. Never edited: the officer's status and validity are
+    what the events made of them, and each event is in the ledger beside the officer row it changed."""
+
+    officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT,
+                                related_name="certificate_events")
+    action = models.CharField("事项", max_length=20, choices=CertificateAction.choices)
+    on = models.DateField("日期")
+    reason = models.TextField("事由", blank=True)
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1, null=True, blank=True)
+    course = models.CharField("培训内容", max_length=200, blank=True)
+    score = models.DecimalField("考试成绩", max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField("是否合格", null=True, blank=True)
+    certificate_no = models.CharField("执法证号", max_length=40, blank=True)
+    valid_from = models.DateField("有效期起", null=True, blank=True)
+    valid_to = models.DateField("有效期止", null=True, blank=True)
+    enforcement_kinds = models.JSONField("执法类别", default=list, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT,
+                              related_name="+")
+    ledger_index = models.BigIntegerField("日志序号", null=True, blank=True)
+
+    objects = OfficerScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法证管理记录"
+        ordering = ["officer_id", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.officer.name} {self.get_action_display()} {self.on}"

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, tuple[str, str, str, str]] = {
     "access_reason_required": ("0", "是/否", "查看本机关案件材料须填写调阅事由（1为是）", "调阅监督制度（涉密材料一律须填写）"),
     "evidence_preservation_days": ("7", "日", "先行登记保存证据作出处理决定期限", "《行政处罚法》第五十六条"),
     "withdraw_days": ("3", "日", "决定变更、撤销后撤回公示期限", "《行政处罚法》第四十八条"),
+    "officer_training_hours": ("60", "学时", "行政执法人员每年培训最低学时", "《法治政府建设实施纲要（2021—2025年）》"),
+    "certificate_exam_pass_score": ("60", "分", "行政执法资格考试合格分数", "行政执法证件管理办法（地方）"),
+    "certificate_valid_years": ("5", "年", "行政执法证有效期", "行政执法证件管理办法（地方）"),
+    "certificate_expiry_warning_days": ("60", "日", "执法证到期预警提前天数", "行政执法证件管理办法（地方）"),
+    "legal_reviewer_ratio_percent": ("5", "%", "法制审核人员不少于本机关执法人员的比例",
+                                     "《关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》；实施方案"),
 }
 
 

@@ -58,3 +58,12 @@ class AccessLog(Recorded):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_action_display()} {self.target_label}"
+
+
+from sanxiang.supervision.matters import (  # noqa: E402,F401  (models of this app live in two modules)
+    Complaint,
+    ComplaintStep,
+    Matter,
+    MatterDocument,
+    MatterStep,
+)

@@ -101,6 +101,20 @@ def decision_number(w):
 
 _FRESH = itertools.count()
 
+
+def _sv(w):
+    """(complaint, matter, document, code) of the supervision app on the world (made once)."""
+    from sanxiang.supervision.testing import supervision_objects
+
+    return supervision_objects(w)
+
+
+def matter_number(w):
+    return _sv(w)[1].number
+
+
+HANDLERS = ("carol", "erin", "sam")  # 监督案件、投诉举报: supervisors and the agency's heads
+
 EXPECTED: dict[str, list[Probe]] = {
     # Public portal: the same for everybody, and only released publications.
     "portal:home": [Probe("get", status=public(), markers=[(decision_number, PERSONAS)])],
@@ -133,6 +147,19 @@ EXPECTED: dict[str, list[Probe]] = {
                                    expect(200, anon=302))],
     "registry:import": [Probe("get", status=expect(200, anon=302))],
     "registry:import_template": [Probe("get", lambda w: {"kind": "officers"}, expect(200, anon=302))],
+    # 执法人员资格管理: supervisors (every agency), agency and unit heads (their tree).
+    "registry:officers": [Probe("get", status=expect(403, anon=302, carol=200, erin=200, sam=200),
+                                markers=[(lambda w: "马洛", ("sam",)), (lambda w: "艾丽", ("carol", "erin", "sam"))])],
+    "registry:officer": [Probe("get", lambda w: {"pk": w.world.alice_officer.pk},
+                               expect(403, anon=302, carol=200, erin=200, sam=200))],
+    # Training hours without a course: the form comes back with the field named (400); the
+    # issue of a certificate is the supervisor's alone (403 for the heads).
+    "registry:officer_act": [
+        Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "training"},
+              expect(403, anon=302, carol=403, erin=400, sam=400), data=lambda w: {"hours": "8"}),
+        Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
+              expect(403, anon=302, sam=400), data=lambda w: {"reason": ""}),
+    ],
     "supervision:access_log": [Probe("get", status=expect(403, anon=302, dave=200, erin=200, sam=200),
                                      markers=[(number, OVERSIGHT), (private_name, ("dave", "erin", "sam"))])],
     "ledger_staff:integrity": [Probe("get", status=expect(403, anon=302, sam=200, root=200))],
@@ -198,6 +225,10 @@ EXPECTED: dict[str, list[Probe]] = {
     # Heads and reviewers may release (this one is released already); the other roles are refused.
     "cases:publish": [Probe("post", lambda w: {"publication_id": w.publication.pk}, case_page(302),
                             refused=("alice", "oscar", "sam"))],
+    # 行政强制 (sanxiang.compulsion): the overview for the agencies' staff and supervisors; carrying an
+    # unpaid fine over is an officer's act (the records world's fine was paid: refused with the rule).
+    "compulsion:index": [Probe("get", status=expect(200, anon=302, root=403, audrey=403))],
+    "compulsion:from_penalty": [Probe("post", case_kw, case_page(302, carol=403, dave=403, erin=403, sam=403))],
     # API.
     # A fresh account name per request, from an address per persona: one failure each, so the
     # lockout (5 per account, 5 per address) is not what answers.
@@ -211,6 +242,9 @@ EXPECTED: dict[str, list[Probe]] = {
         Probe("post", status=expect(400, anon=401), data=lambda w: {}, json=True),
     ],
     "api-case": [Probe("get", case_kw, case_api())],
+    "api-compulsion": [Probe("get", status=expect(200, anon=401, root=403, audrey=403))],
+    "api-compulsion-from-penalty": [Probe("post", case_kw, case_api(409, carol=403, dave=403, erin=403, sam=403),
+                                          data=lambda w: {}, json=True)],
     "api-case-action": [Probe("post", lambda w: {"pk": w.case.pk, "action": "no-such-action"}, case_api(409),
                               data=lambda w: {}, json=True)],
     "api-case-evidence": [Probe("post", case_kw, case_api(400), data=lambda w: {"kind": "photo"})],
@@ -254,12 +288,59 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-monitoring-alert-action": [Probe("post", lambda w: {"pk": 999999, "action": "dismiss"},
                                           expect(404, anon=401, root=403, audrey=403), data=lambda w: {"reason": "x"},
                                           json=True, scoped_404=False)],
+    "api-officer-certificate": [Probe("get", lambda w: {"pk": w.world.alice_officer.pk},
+                                      expect(403, anon=401, carol=200, erin=200, sam=200))],
+    "api-officer-certificate-act": [Probe("post", lambda w: {"pk": w.world.alice_officer.pk, "action": "suspend"},
+                                          expect(403, anon=401, carol=403, erin=403, sam=400), data=lambda w: {},
+                                          json=True)],
     "api-officers": [Probe("get", status=public())],
     "api-items": [Probe("get", status=public())],
     "api-av-list": [Probe("get", status=public())],
     "api-agencies": [Probe("get", status=public())],
     # A lookup without number and code finds nothing and says which field is missing.
     "api-progress": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
+    # Supervision: 投诉举报 (public intake), 监督案件, 责任追究.
+    "complaints:new": [Probe("get", status=public())],
+    "api-public-complaints": [Probe("post", status=public(400), data=lambda w: {}, json=True)],
+    "supervision:matters": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=302, carol=200, erin=200, sam=200),
+                                  markers=[(matter_number, HANDLERS)])],
+    "supervision:matter_new": [Probe("get", status=expect(403, anon=302, sam=200))],
+    "supervision:matter": [Probe("get", lambda w: {"pk": _sv(w)[1].pk},
+                                 expect(403, anon=302, carol=200, erin=200, sam=200))],
+    # Closing without a conclusion: refused with the rule for the supervisor, by role for the agency.
+    "supervision:matter_action": [Probe("post", lambda w: {"pk": _sv(w)[1].pk, "action": "close"},
+                                        expect(403, anon=302, sam=400), data=lambda w: {"conclusion": ""})],
+    "supervision:matter_document": [Probe("get", lambda w: {"pk": _sv(w)[1].pk, "document_id": _sv(w)[2].pk,
+                                                            "fmt": "pdf"}, expect(403, anon=302, carol=200, erin=200,
+                                                                                  sam=200))],
+    "supervision:matter_file": [Probe("get", lambda w: {"pk": _sv(w)[1].pk, "sha256": _sv(w)[1].steps.get(
+        action="answer").files[0]["sha256"]}, expect(403, anon=302, carol=200, erin=200, sam=200))],
+    "supervision:complaints": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=302, carol=200, erin=200,
+                                                                              sam=200),
+                                     markers=[(lambda w: _sv(w)[0].number, HANDLERS)])],
+    "supervision:complaint": [Probe("get", lambda w: {"pk": _sv(w)[0].pk},
+                                    expect(403, anon=302, carol=200, erin=200, sam=200))],
+    "supervision:complaint_action": [Probe("post", lambda w: {"pk": _sv(w)[0].pk, "action": "reject"},
+                                           expect(403, anon=302, carol=400, erin=400, sam=400),
+                                           data=lambda w: {"reason": ""})],
+    "supervision:accountability": [Probe("get", case_kw, case_page(403, erin=200, sam=200),
+                                         markers=[(number, ("erin", "sam"))])],
+    "supervision:accountability_pdf": [Probe("get", case_kw, case_page(403, erin=200, sam=200))],
+    "api-complaints": [Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=401, carol=200, erin=200, sam=200),
+                             markers=[(lambda w: _sv(w)[0].number, HANDLERS)])],
+    "api-complaint": [Probe("get", lambda w: {"pk": _sv(w)[0].pk}, expect(403, anon=401, carol=200, erin=200,
+                                                                          sam=200))],
+    "api-complaint-action": [Probe("post", lambda w: {"pk": _sv(w)[0].pk, "action": "reply"},
+                                   expect(403, anon=401, carol=400, erin=400, sam=400), data=lambda w: {}, json=True)],
+    "api-matters": [
+        Probe("get", lambda w: (_sv(w), {})[1], expect(403, anon=401, carol=200, erin=200, sam=200),
+              markers=[(matter_number, HANDLERS)]),
+        Probe("post", status=expect(403, anon=401, sam=400), data=lambda w: {}, json=True),
+    ],
+    "api-matter": [Probe("get", lambda w: {"pk": _sv(w)[1].pk}, expect(403, anon=401, carol=200, erin=200, sam=200))],
+    "api-matter-action": [Probe("post", lambda w: {"pk": _sv(w)[1].pk, "action": "close"},
+                                expect(403, anon=401, sam=400), data=lambda w: {}, json=True)],
+    "api-case-accountability": [Probe("get", case_kw, case_api(403, erin=200, sam=200))],
 }
 
 

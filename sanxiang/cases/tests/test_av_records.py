@@ -69,7 +69,11 @@ def test_agency_without_the_list_is_not_blocked_and_list_is_public(world):
     av_list_install(agency=world.agency)
     av_list_install(agency=world.agency)  # idempotent
     rows = APIClient().get(f"/api/public/av-list/?agency={world.agency.code}").json()
-    assert len(rows) == 4 and {r["step_code"] for r in rows} == {"investigation", "hearing", "service", "on_spot"}
+    # The standard list: the penalty flows' entries plus those other apps add (e.g. 查封扣押, 强制执行).
+    from sanxiang.registry.services import AV_DEFAULTS
+
+    assert len(rows) == len(AV_DEFAULTS)
+    assert {r["step_code"] for r in rows} >= {"investigation", "hearing", "service", "on_spot"}
     assert APIClient().get(f"/api/public/av-list/?agency={world.other_agency.code}").json() == []
 
 
