@@ -36,6 +36,7 @@ urlpatterns = [
     path("officers/<int:pk>/certificate/<slug:action>/", registry_api.OfficerCertificateActApi.as_view(),
          name="api-officer-certificate-act"),
     path("access-log/", supervision_api.AccessLogListApi.as_view(), name="api-access-log"),
+    path("monitoring/", include("sanxiang.monitoring.api_urls")),
     path("public/officers/", registry_api.PublicOfficerListApi.as_view(), name="api-officers"),
     path("public/items/", registry_api.PublicItemListApi.as_view(), name="api-items"),
     path("public/av-list/", registry_api.PublicAvListApi.as_view(), name="api-av-list"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/supervision/integrity/", include("sanxiang.ledger.staff_urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
+    path("staff/monitoring/", include("sanxiang.monitoring.urls")),
     path("staff/documents/", include("sanxiang.documents.urls")),
     path("staff/publicity/", include("sanxiang.disclosure.staff_urls")),
     path("staff/records/", include("sanxiang.records.urls")),
