@@ -23,7 +23,7 @@ class RoundOutput(serializers.Serializer):
     draw = serializers.IntegerField(source="draw_id", allow_null=True)
 
 
-class ItemOutput(serializers.Serializer):
+class TemplateItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     part = serializers.CharField()
@@ -42,7 +42,7 @@ class FileOutput(serializers.Serializer):
     grade = serializers.CharField()
     vetoed = serializers.BooleanField()
     comment = serializers.CharField()
-    items = ItemOutput(many=True, source="round.template.items.all")
+    items = TemplateItemOutput(many=True, source="round.template.items.all")
     ledger_index = serializers.IntegerField(allow_null=True)
 
 

@@ -128,6 +128,7 @@ def dashboard(user, on: dt.date | None = None, *, due_days: int = DUE_SOON_DAYS)
     review_total = sum(opinions.values())
     publications = publication_figures(user, on)
     certs = certificate_figures(user, on)
+    staffing = reviewer_figures(user, on)
     return {
         "on": on, "due_days": due_days,
         "totals": totals, "overdue": overdue, "due_soon": soon,
@@ -138,7 +139,18 @@ def dashboard(user, on: dt.date | None = None, *, due_days: int = DUE_SOON_DAYS)
         "hearing_request_rate": _rate(totals["requested"], totals["decided"]),
         "publications": publications, "certificates": certs,
         "complaints": complaints.complaint_count(user, on),
+        "reviewers": staffing, "reviewers_short": sum(1 for r in staffing if not r["ok"]),
     }
+
+
+def reviewer_figures(user, on: dt.date) -> list[dict]:
+    """法制审核人员配备 of each enforcement agency in scope against the 5% rule (registry's one rule)."""
+    from sanxiang.registry.choices import AgencyKind
+    from sanxiang.registry.models import Agency
+    from sanxiang.registry.selectors import reviewer_staffing
+
+    agencies = _scoped(Agency.objects.filter(kind=AgencyKind.ENFORCEMENT), user, "pk").order_by("code")
+    return [reviewer_staffing(a, on) for a in agencies]
 
 
 def _rate(part, whole) -> float | None:

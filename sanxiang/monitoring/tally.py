@@ -23,7 +23,6 @@ from sanxiang.monitoring.models import CaseTally, DueTally, MonthTally, Publicat
 CASE_FIELDS = ("agency_id", "item_id", "flow_id", "state", "opened_on", "decided_on", "decision_due", "step_due",
                "hearing_requested", "hearing_held_on", "fine_amount")
 _FINALS: dict[int, frozenset[str]] = {}
-_KINDS: dict[int, str] = {}
 
 
 def final_states(flow_id: int) -> frozenset[str]:
@@ -51,11 +50,11 @@ def open_q(prefix: str = "") -> Q:
 
 
 def item_kind(item_id: int) -> str:
+    # Asked each time (one indexed row): a process-wide cache kept an item's kind after the row
+    # changed or, in a rolled-back transaction, after its id was given to another item.
     from sanxiang.registry.models import EnforcementItem
 
-    if item_id not in _KINDS:
-        _KINDS[item_id] = EnforcementItem.objects.values_list("kind", flat=True).get(pk=item_id)
-    return _KINDS[item_id]
+    return EnforcementItem.objects.values_list("kind", flat=True).get(pk=item_id)
 
 
 def effective_due(v: dict) -> dt.date | None:
@@ -207,7 +206,6 @@ def rebuild() -> dict[str, int]:
     from sanxiang.reviews.models import LegalReview
 
     _FINALS.clear()
-    _KINDS.clear()
     finals = all_final_states()
     for model in (CaseTally, MonthTally, DueTally, ReviewTally, PublicationTally):
         model.objects.all().delete()

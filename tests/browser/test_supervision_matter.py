@@ -1,6 +1,6 @@
 """监督案件 end to end in headless Chromium: a citizen complains (anonymously) on the portal about an
-overdue case; the supervisor opens a supervision matter on that case from the case page and
-assigns it; the agency head answers; the supervisor closes it with a conclusion; the complainant
+overdue case; the supervisor drills into the dashboard's overdue count, opens that case and opens a
+supervision matter on it from the case page; the agency head answers; the supervisor closes it with a conclusion; the complainant
 sees the conclusion through /progress/ with the number and query code."""
 
 from __future__ import annotations
@@ -61,9 +61,16 @@ def test_supervisor_opens_agency_answers_supervisor_closes_complainant_sees(live
         assert number.startswith("TS") and len(code) == 8
         shot(citizen, "supervision-01-complaint")
 
-        # 2. The supervisor opens a matter on the overdue case, from the case page.
+        # 2. The supervisor finds the case from the dashboard's overdue figure and opens a matter on
+        # it from the case page.
         sam = session.page("sam")
-        sam.goto(f"/staff/cases/{case.pk}/")
+        sam.get_by_role("link", name="监督驾驶舱").click()
+        sam.wait_for_url("**/staff/monitoring/dashboard/")
+        expect(sam.locator("#fig-overdue b")).to_have_text("1")
+        sam.click("#fig-overdue")
+        sam.wait_for_url("**/staff/monitoring/dashboard/cases/?overdue=1")
+        sam.get_by_role("link", name=case.number).click()
+        sam.wait_for_url(f"**/staff/cases/{case.pk}/")
         expect(sam.locator(".badge.overdue").first).to_be_visible()
         sam.click("#open-matter-link")
         sam.select_option("#source", "complaint")

@@ -42,6 +42,7 @@ def test_query_codes_are_random_unambiguous_and_hashed():
     assert not query_code_matches(code, "")
 
 
+@pytest.mark.django_db
 def test_lookup_needs_number_and_code(fake_tracker):
     assert tracking.progress_lookup("SQ-2026-0001", "AB23CD45").status == "已受理"
     assert tracking.progress_lookup("SQ-2026-0001", "AB23CD46") is None

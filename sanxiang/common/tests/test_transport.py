@@ -185,7 +185,8 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 _HANDLER_ATTR = re.compile(r"\son[a-z]+\s*=", re.I)
 _STYLE_ATTR = re.compile(r"\sstyle\s*=", re.I)
 # Rendered into PDFs by WeasyPrint or into the offline dossier archive, never served to a browser.
-_NOT_SERVED = {"documents/pdf.html", "dossier/cover.html", "dossier/evidence_list.html"}
+# Rendered to PDF by WeasyPrint (or into an exported archive), never served to a browser.
+_NOT_SERVED = {"documents/pdf.html", "dossier/cover.html", "dossier/evidence_list.html", "exchange/report_pdf.html"}
 
 
 def _served_templates():

@@ -82,7 +82,8 @@ class TestCheckpointJob:
         add_rows(commit, 11)
         sizes = list(Checkpoint.objects.values_list("tree_size", flat=True))
         expected = [n for n in range(start + 1, start + 12) if n % 5 == 0]
-        assert sizes == expected and len(expected) == 2
+        # Eleven entries cross two or three multiples of five, depending on where the log stood.
+        assert sizes == expected and len(expected) in (2, 3)
 
     def test_a_public_entry_is_checkpointed_at_once(self, world, commit):
         from sanxiang.ledger.tests.test_ledger_db import published_case

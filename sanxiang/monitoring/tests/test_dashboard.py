@@ -177,7 +177,10 @@ def test_menu_reaches_every_supervisor_page(scene):
 def test_menu_is_one_list_and_skips_pages_not_installed(scene, monkeypatch):
     from sanxiang.common import menu
 
-    monkeypatch.setattr(menu, "MENU", [*menu.MENU, menu.MenuEntry("案卷评查", "no_such_app:home", roles=("supervisor",))])
+    monkeypatch.setattr(menu, "MENU", [*menu.MENU, menu.MenuEntry("未安装的页面", "no_such_app:home", roles=("supervisor",))])
     labels = [e["label"] for e in menu.entries_for(scene.world.sam)]
-    assert "监督驾驶舱" in labels and "调阅记录" in labels and "案卷评查" not in labels
+    assert "监督驾驶舱" in labels and "调阅记录" in labels and "未安装的页面" not in labels
+    # The supervisor reaches every supervision page from the menu.
+    for label in ("预警", "监督案件", "投诉举报", "执法人员资格", "案卷评查", "完整性检查", "公示管理", "年度报告"):
+        assert label in labels, label
     assert "审计记录" not in labels and "立案登记" not in labels
