@@ -46,6 +46,8 @@ def _published(world, name="欧阳明远", n=41):
 
 
 def _verified(page, steps: int):
+    # Steps: the checkpoint signature, its consistency with the last checkpoint this browser saw,
+    # then inclusion and the page check (notice pages: the notice and the original entry as well).
     from playwright.sync_api import expect
 
     page.click("#verify-button")
@@ -94,7 +96,7 @@ def test_a_visitor_reports_an_error_the_agency_corrects_it_and_the_reporter_sees
         visitor.click("text=查看更正后的公示")
         expect(visitor.locator("#correction")).to_contain_text("第2版")
         expect(visitor.locator("#decision-text")).not_to_contain_text("幸福路88号")
-        _verified(visitor, 3)
+        _verified(visitor, 4)
         new = Publication.objects.get(supersedes=publication)
         assert visitor.url.endswith(f"/decisions/{new.pk}/")
 
@@ -102,7 +104,7 @@ def test_a_visitor_reports_an_error_the_agency_corrects_it_and_the_reporter_sees
         visitor.goto(f"/decisions/{publication.pk}/")
         expect(visitor.locator("#notice")).to_contain_text("本公示已更正")
         assert "幸福路88号" not in visitor.content()
-        _verified(visitor, 4)
+        _verified(visitor, 5)
         shot(visitor, "publicity-04-old-version-verified")
     finally:
         session.close()
@@ -134,7 +136,7 @@ def test_a_withdrawn_decision_shows_its_reason_and_its_proof_still_verifies(live
         expect(notice).to_contain_text("决定被依法撤销")
         expect(visitor.locator("#notice-reason")).to_have_text("该处罚决定已被行政复议机关依法撤销。")
         expect(visitor.locator("#decision-text")).to_have_count(0)
-        _verified(visitor, 4)
+        _verified(visitor, 5)
         expect(visitor.locator("#verify-steps")).to_contain_text("撤回理由与日志记录一致")
         shot(visitor, "publicity-05-withdrawn-verified")
         visitor.goto("/decisions/")
