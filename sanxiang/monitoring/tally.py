@@ -22,16 +22,13 @@ from sanxiang.monitoring.models import CaseTally, DueTally, MonthTally, Publicat
 
 CASE_FIELDS = ("agency_id", "item_id", "flow_id", "state", "opened_on", "decided_on", "decision_due", "step_due",
                "hearing_requested", "hearing_held_on", "fine_amount")
-_FINALS: dict[int, frozenset[str]] = {}
-
-
 def final_states(flow_id: int) -> frozenset[str]:
+    # Read each time, like item_kind: an administrator may edit a flow, and a process-wide cache
+    # keyed by id outlives both the edit and a rolled-back id.
     from sanxiang.cases.engine import flow_spec
     from sanxiang.registry.models import Flow
 
-    if flow_id not in _FINALS:
-        _FINALS[flow_id] = frozenset(flow_spec(Flow.objects.get(pk=flow_id)).final)
-    return _FINALS[flow_id]
+    return frozenset(flow_spec(Flow.objects.get(pk=flow_id)).final)
 
 
 def all_final_states() -> dict[int, frozenset[str]]:
@@ -205,7 +202,6 @@ def rebuild() -> dict[str, int]:
     from sanxiang.disclosure.models import Publication
     from sanxiang.reviews.models import LegalReview
 
-    _FINALS.clear()
     finals = all_final_states()
     for model in (CaseTally, MonthTally, DueTally, ReviewTally, PublicationTally):
         model.objects.all().delete()
