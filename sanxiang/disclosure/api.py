@@ -99,7 +99,7 @@ class ErrorReportApi(APIView):
     authentication_classes = []
     throttle_scope = "public_report"
 
-    @extend_schema(request=ErrorReportInput, responses=ReceiptOutput, summary="报告公示信息错误（公开，无需登录）")
+    @extend_schema(request=ErrorReportInput, responses={201: ReceiptOutput}, summary="报告公示信息错误（公开，无需登录）")
     def post(self, request, pk: int):
         from sanxiang.common.exceptions import NotFound
         from sanxiang.disclosure.reports import report_submit
@@ -126,7 +126,7 @@ class CreditRepairApi(APIView):
     authentication_classes = []
     throttle_scope = "public_report"
 
-    @extend_schema(request=CreditRepairInput, responses=ReceiptOutput, summary="信用修复申请（提前停止公示，公开）")
+    @extend_schema(request=CreditRepairInput, responses={201: ReceiptOutput}, summary="信用修复申请（提前停止公示，公开）")
     def post(self, request):
         from sanxiang.disclosure.lifecycle import credit_repair_apply
 
@@ -142,7 +142,7 @@ class CorrectInput(serializers.Serializer):
 
 
 class PublicationCorrectApi(APIView):
-    @extend_schema(request=CorrectInput, responses=PublicationOutput, summary="更正公示（生成新版本）")
+    @extend_schema(request=CorrectInput, responses={201: PublicationOutput}, summary="更正公示（生成新版本）")
     def post(self, request, pk: int):
         from sanxiang.disclosure.lifecycle import publication_correct
 

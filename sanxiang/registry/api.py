@@ -219,7 +219,7 @@ class OfficerCertificateApi(APIView):
 
 
 class OfficerCertificateActApi(APIView):
-    @extend_schema(request=CertificateActInput, responses=CertificateEventOutput,
+    @extend_schema(request=CertificateActInput, responses={201: CertificateEventOutput},
                    summary="办理执法证事项（申领、培训学时、考试、发证、换证、年度审验、暂扣、恢复、吊销）")
     def post(self, request, pk: int, action: str):
         from sanxiang.registry.certificates import certificate_act

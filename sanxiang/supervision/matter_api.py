@@ -42,7 +42,7 @@ class ComplaintSubmitApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=ComplaintSubmitInput, responses=dict, summary="提交投诉举报（公开，可匿名）")
+    @extend_schema(request=ComplaintSubmitInput, responses={201: dict}, summary="提交投诉举报（公开，可匿名）")
     def post(self, request):
         data = ComplaintSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -160,7 +160,7 @@ class MatterListApi(APIView):
                                     late=request.query_params.get("late") == "1")
         return Response(MatterOutput(rows.prefetch_related("steps")[:500], many=True).data)
 
-    @extend_schema(request=MatterOpenInput, responses=MatterOutput, summary="监督案件立案（执法监督人员）")
+    @extend_schema(request=MatterOpenInput, responses={201: MatterOutput}, summary="监督案件立案（执法监督人员）")
     def post(self, request):
         from sanxiang.cases.models import Case
 
@@ -187,7 +187,7 @@ class MatterDetailApi(APIView):
 
 
 class MatterActionApi(APIView):
-    @extend_schema(request=dict, responses=MatterOutput, summary=(
+    @extend_schema(request=dict, responses={200: MatterOutput, 201: dict}, summary=(
         "办理监督案件：assign（交办，due_on）、transfer（转办，agency 机关 id、reason）、answer（反馈，text）、"
         "remind（催办）、escalate（督办）、return（退回，reason、due_on）、close（办结，conclusion）、"
         "document（制作监督文书，kind 及文书字段）"))
