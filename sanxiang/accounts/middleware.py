@@ -88,7 +88,7 @@ class AccountGuardMiddleware:
 
     def _guard(self, request, user):
         from sanxiang.accounts.otp import has_device, otp_required
-        from sanxiang.accounts.services import password_change_due
+        from sanxiang.accounts.selectors import password_change_due
 
         reason = _session_limit_passed(request)
         if reason:

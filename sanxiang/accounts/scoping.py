@@ -20,6 +20,7 @@ denial is recorded in the audit trail (see accounts.denials).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -66,7 +67,8 @@ def restricted_q(user, case_path: str) -> Q | None:
         return None
     if user.role == "supervisor":
         return Q()
-    from sanxiang.cases.models import CaseOfficer
+    # By name: the cases app's models are built on this module's querysets.
+    CaseOfficer = apps.get_model("cases", "CaseOfficer")
 
     grounds = []
     if user.role in RESTRICTED_AGENCY_ROLES and user.agency_id is not None:

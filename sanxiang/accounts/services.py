@@ -7,8 +7,6 @@ Token and 2FA services live in accounts.tokens and accounts.otp.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import ADMIN_SITE_ROLES, PasswordHistory, Role, User
+from sanxiang.accounts.selectors import password_change_due, password_expired  # noqa: F401 (re-exported)
 from sanxiang.common.exceptions import DomainError, RoleNotAllowed, ValidationFailed
 from sanxiang.common.services import record_save
 from sanxiang.ledger.audit import audit_record
@@ -38,21 +37,6 @@ def validate_new_password(password: str, *, user: User, field: str = "new_passwo
         first = exc.error_list[0]
         raise PasswordRejected(first.messages[0], field=field, code=first.code or "password_rejected",
                                rule=RULE_IDENTITY + " a)") from exc
-
-
-def password_expired(user: User, *, now: dt.datetime | None = None) -> bool:
-    """True when passwords expire (SANXIANG_PASSWORD_MAX_AGE_DAYS > 0) and this one is too old."""
-    days = settings.SANXIANG_PASSWORD_MAX_AGE_DAYS
-    if days <= 0:
-        return False
-    if user.password_changed_at is None:
-        return True
-    return (now or timezone.now()) - user.password_changed_at > dt.timedelta(days=days)
-
-
-def password_change_due(user: User) -> bool:
-    """The user must choose a new password before doing anything else."""
-    return bool(user.password_change_required) or password_expired(user)
 
 
 def _store_new_password(user: User, password: str) -> None:

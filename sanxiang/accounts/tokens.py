@@ -92,7 +92,7 @@ class HashedTokenAuthentication(TokenAuthentication):
         if result is None:
             return None
         user, token = result
-        from sanxiang.accounts.services import password_change_due
+        from sanxiang.accounts.selectors import password_change_due
 
         if password_change_due(user) and request._request.path not in PASSWORD_STEP_PATHS:
             raise PasswordChangeRequired()

@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Registers this app's rules with the flow engine (cases.engine owns the registries).
-        from sanxiang.cases import guards, party_rules  # noqa: F401
+        from sanxiang.cases import guards, party_rules, services  # noqa: F401

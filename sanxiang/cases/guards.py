@@ -45,7 +45,7 @@ def check_officers(agency, kind: str, officers: list, on: dt.date) -> None:
 
 @guard("party_valid", label="当事人身份信息完整有效")
 def party_valid(ctx: Context) -> None:
-    from sanxiang.cases.services import validate_party_fields
+    from sanxiang.cases.parties import validate_party_fields
 
     parties = ctx.case.parties_in_order()
     if not parties:
@@ -212,14 +212,6 @@ def decided_by_head(ctx: Context) -> None:
     if _on_case(ctx):
         raise RoleNotAllowed("您是本案承办人员，不得对本案作出处罚决定（《行政处罚法》第五十七条）",
                              code="decider_is_handler", field="actor", rule="行政处罚法第五十七条")
-
-
-@effect("make_decision", label="制作处罚决定并编号")
-def make_decision(ctx: Context) -> None:
-    from sanxiang.cases.services import decision_make
-
-    decision, rows = decision_make(case=ctx.case, actor=ctx.actor, values=ctx.values)
-    ctx.created.extend([decision, *rows])
 
 
 @effect("serve_on_spot", label="当场交付处罚决定书，送达日期即决定日期", rule="行政处罚法第五十二条")

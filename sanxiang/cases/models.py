@@ -259,21 +259,7 @@ class Decision(Recorded):
         return self.number
 
     # The decision's text is not stored here: its one source is the issued 行政处罚决定书
-    # (documents.builders.decision). These read the current version of that document.
-    @property
-    def document(self):
-        """The current version of the issued 决定书 (当场处罚决定书 in the simple procedure), or None."""
-        from sanxiang.documents.selectors import decision_document
-
-        return decision_document(self)
-
-    @property
-    def text(self) -> str:
-        """The plain text of the issued 决定书; empty until it is issued."""
-        from sanxiang.documents.content import plain_text
-
-        document = self.document
-        return plain_text(document.content) if document is not None else ""
+    # (documents.builders.decision); documents.selectors.decision_document / decision_text read it.
 
     def party_penalties(self) -> list[DecisionParty]:
         return list(self.party_rows.select_related("party").order_by("order", "pk"))

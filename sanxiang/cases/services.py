@@ -305,6 +305,13 @@ def decision_make(*, case: Case, actor, values: dict) -> tuple[Decision, list[De
     return decision, rows
 
 
+# Registered here, beside decision_make, so that cases.guards need not import the services back.
+@engine.effect("make_decision", label="制作处罚决定并编号")
+def make_decision(ctx: engine.Context) -> None:
+    decision, rows = decision_make(case=ctx.case, actor=ctx.actor, values=ctx.values)
+    ctx.created.extend([decision, *rows])
+
+
 def case_is_overdue(case: Case, on: dt.date | None = None) -> list[str]:
     """Why a case is overdue (empty when it is not)."""
     on = on or today()

@@ -34,6 +34,8 @@ from sanxiang.common.exceptions import DomainError, NotFound, ValidationFailed
 from sanxiang.common.params import is_db_id, safe_parse_date
 from sanxiang.disclosure.selectors import pending_for, publication_get
 from sanxiang.disclosure.services import PUBLISHER_ROLES, publication_is_overdue, publication_publish
+from sanxiang.documents.content import plain_text
+from sanxiang.documents.selectors import decision_document
 from sanxiang.guidance.discretion import case_discretion
 from sanxiang.records.models import Evidence, EvidenceKind
 from sanxiang.records.selectors import evidence_visible_to, evidence_withheld
@@ -232,7 +234,8 @@ def _detail_context(request, case, *, error=None, open_action=None, submitted=No
         "evidence_kinds": EvidenceKind.choices, "upload_error": upload_error, "upload_values": upload_values or {},
         "reviews": case.reviews.select_related("reviewer"),
         "decision": getattr(case, "decision", None), "publications": publications, "publish_error": publish_error,
-        "decision_document": _decision_document(case), "parties": case.party_links(),
+        "decision_document": (document := _decision_document(case)),
+        "decision_text": plain_text(document.content) if document is not None else "", "parties": case.party_links(),
         "overdue": case_is_overdue(case, on), "review_matches": review_matches(case),
         "payment_due": payment_due(case), "late_payment": late_payment(case, on),
         "late": list((case.data.get("late") or {}).values()),
@@ -278,7 +281,7 @@ def case_discretion_hint(request, pk):
 
 def _decision_document(case):
     decision = getattr(case, "decision", None)
-    return decision.document if decision is not None else None
+    return decision_document(decision) if decision is not None else None
 
 
 def _render_case(request, case, *, status: int = 200, **kwargs):

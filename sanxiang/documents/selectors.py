@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from sanxiang.documents.content import plain_text
 from sanxiang.documents.kinds import KINDS
 from sanxiang.documents.models import Document
 
@@ -40,3 +41,10 @@ def decision_document(decision) -> Document | None:
     kinds = tuple(code for code, kind in KINDS.items() if kind.numbering == "decision")
     return (Document.objects.filter(case_id=decision.case_id, kind__in=kinds, number=decision.number)
             .select_related("pdf").order_by("-version", "-pk").first())
+
+
+
+def decision_text(decision) -> str:
+    """The plain text of the issued 决定书 of a decision; empty until it is issued."""
+    document = decision_document(decision)
+    return plain_text(document.content) if document is not None else ""

@@ -141,7 +141,7 @@ def case_suggestion(case, on: dt.date | None = None, party=None) -> Suggestion |
     from django.utils import timezone
 
     from sanxiang.cases.facts import party_is_citizen
-    from sanxiang.registry.guards import case_base
+    from sanxiang.registry.ranges import case_base
 
     data = case.data or {}
     citizen = party_is_citizen(party if party is not None else case)
@@ -172,8 +172,7 @@ def case_discretion(case, *, codes: list[str] | None = None, base: Decimal | Non
     from django.utils import timezone
 
     from sanxiang.cases.facts import party_is_citizen
-    from sanxiang.registry.guards import case_base
-    from sanxiang.registry.ranges import range_summary
+    from sanxiang.registry.ranges import case_base, range_summary
 
     citizen = party_is_citizen(case)
     base = base if base is not None else case_base(case)

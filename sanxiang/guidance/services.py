@@ -62,37 +62,6 @@ def law_find(title: str) -> Law | None:
     return Law.objects.filter(short_title=normalise_title(title or "")).order_by("-version_date").first()
 
 
-def provision_text(*, law: Law, article: int, suffix: int = 0, paragraph: int | None = None,
-                   item: int | None = None, prefix: str = "") -> str:
-    """The exact text of the cited 条, 款 or 项, or a refusal naming the field that is wrong.
-
-    `prefix` is put before the field names (e.g. "citations.0.") so a form or an import row can
-    show the message beside the right input.
-    """
-    from sanxiang.common.exceptions import ValidationFailed
-    from sanxiang.guidance.lawtext import article_from_text, article_label, int_to_cn
-
-    row = law.articles.filter(number=article, suffix=suffix or 0).first() if article else None
-    if row is None:
-        label = article_label(article, suffix or 0) if article and article > 0 else f"第{article}条"
-        raise ValidationFailed(f"《{law.short_title}》（{law.version_date}版）没有{label}，请核对条文序号",
-                               field=f"{prefix}article", code="article_unknown")
-    parsed = article_from_text(row.number, row.suffix, row.text, row.label)
-    if item and not paragraph:
-        paragraph = 1  # 第X条第（Y）项: the items of the first 款 (legal drafting practice)
-    try:
-        if item:
-            return parsed.item(paragraph, item)
-        if paragraph:
-            return parsed.paragraph(paragraph)
-    except KeyError as exc:
-        field = "item" if item and 1 <= paragraph <= len(parsed.paragraphs) else "paragraph"
-        count = len(parsed.paragraphs)
-        raise ValidationFailed(f"《{law.short_title}》{exc.args[0]}（该条共{int_to_cn(count)}款）",
-                               field=f"{prefix}{field}", code=f"{field}_unknown") from exc
-    return parsed.text
-
-
 def law_outline(law: Law) -> list[dict]:
     """Every article of a law with its 款 and the 项 of each 款: what the admin's pickers offer."""
     from sanxiang.guidance.lawtext import article_from_text

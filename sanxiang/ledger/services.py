@@ -174,10 +174,19 @@ def ledger_size() -> int:
     return head.size if head else 0
 
 
-def _queue_checkpoint() -> None:
-    from sanxiang.jobs.tasks import checkpoint_job
+# The job runner registers how a checkpoint is queued (sanxiang.jobs, from its AppConfig.ready):
+# the ledger sits below the job runner and does not import it.
+_checkpoint_queue: list = []
 
-    checkpoint_job()
+
+def checkpoint_queue_register(queue) -> None:
+    """`queue()` is called after a commit that makes a checkpoint due; one registration is kept."""
+    _checkpoint_queue[:] = [queue]
+
+
+def _queue_checkpoint() -> None:
+    for queue in _checkpoint_queue:
+        queue()
 
 
 def checkpoint_sign(size: int, root: bytes) -> str:

@@ -66,7 +66,7 @@ class CitationForm(forms.ModelForm):
 
     def clean(self):
         from sanxiang.common.exceptions import ValidationFailed
-        from sanxiang.guidance.services import provision_text
+        from sanxiang.guidance.lawtext import provision_text
 
         data = super().clean()
         law, raw = data.get("law"), data.get("article_choice") or ""

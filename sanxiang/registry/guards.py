@@ -5,20 +5,8 @@ Imported by RegistryConfig.ready(); the engine owns the registry and imports no 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from sanxiang.cases.engine import Context, guard
-
-
-def case_base(case) -> Decimal | None:
-    """The illegal gains (or other base the provision multiplies) recorded at 调查取证."""
-    raw = (case.data or {}).get("illegal_gains")
-    if raw in (None, ""):
-        return None
-    try:
-        return Decimal(str(raw))
-    except InvalidOperation:
-        return None
+from sanxiang.registry.ranges import case_base
 
 
 @guard("within_statutory_range", label="处罚种类和罚款金额在处罚依据设定的种类和幅度之内",

@@ -306,7 +306,7 @@ class LegalBasis(Recorded):
     @property
     def cited_text(self) -> str:
         """Exactly the cited 条, 款 or 项, as the law database holds it."""
-        from sanxiang.guidance.services import provision_text
+        from sanxiang.guidance.lawtext import provision_text
 
         return provision_text(law=self.law, article=self.article, suffix=self.suffix, paragraph=self.paragraph,
                               item=self.item_no)
@@ -354,7 +354,7 @@ class LegalBasis(Recorded):
 
         errors = {}
         if self.law_id is not None and self.article:
-            from sanxiang.guidance.services import provision_text
+            from sanxiang.guidance.lawtext import provision_text
 
             try:
                 provision_text(law=self.law, article=self.article, suffix=self.suffix, paragraph=self.paragraph,

@@ -8,7 +8,7 @@ what they allow for one party and checks a proposal or decision against it. The 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sanxiang.common.exceptions import ValidationFailed
 from sanxiang.registry.choices import CitationRole, FineBasis
@@ -136,3 +136,14 @@ def range_summary(item, *, citizen: bool, base: Decimal | None = None) -> dict:
         "ranges": [{"citation": r.citation.citation_text, "min": r.low, "max": r.high, "text": r.how} for r in ranges],
         "note": missing,
     }
+
+
+def case_base(case) -> Decimal | None:
+    """The illegal gains (or other base the provision multiplies) recorded at 调查取证."""
+    raw = (case.data or {}).get("illegal_gains")
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None

@@ -263,7 +263,7 @@ def complaint_progress(number: str, code: str) -> Progress | None:
         due = f"{complaint.handle_due.isoformat()}（办结）"
     matter = complaint.matter
     if matter is not None:
-        from sanxiang.supervision.matter_services import matter_public_steps
+        from sanxiang.supervision.selectors import matter_public_steps
 
         steps += matter_public_steps(matter)
         if matter.status == "closed":

@@ -21,7 +21,6 @@ from sanxiang.common.calendar import add_working_days
 from sanxiang.common.canonical import sha256_hex
 from sanxiang.common.exceptions import DeadlineError, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.models import next_number
-from sanxiang.common.tracking import ProgressStep
 from sanxiang.ledger.services import ledger_append
 from sanxiang.registry.params import param_int
 from sanxiang.supervision.matters import HANDLER_ROLES, Matter, MatterSource, MatterStatus, MatterStep
@@ -325,14 +324,3 @@ def matter_list(user, *, status: str = "", late: bool = False):
 def matter_get(user, pk: int) -> Matter:
     return Matter.objects.select_related("agency", "case", "complaint").get_visible(
         user, pk=pk, message="监督案件不存在或无权查看")
-
-
-def matter_public_steps(matter) -> list[ProgressStep]:
-    """What the complainant sees: step names and the agency, never staff names or internal notes."""
-    out = []
-    for step in matter.steps.select_related("agency"):
-        if step.action in ("open", "assign", "transfer", "answer", "escalate", "close"):
-            where = f"（{step.agency.name}）" if step.action in ("assign", "transfer", "answer") and step.agency else ""
-            out.append(ProgressStep(timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M"),
-                                    f"监督案件{step.action_name}{where}"))
-    return out

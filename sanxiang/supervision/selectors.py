@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sanxiang.accounts.models import Role
+from sanxiang.common.tracking import ProgressStep
 from sanxiang.supervision.models import AccessLog
 
 # Not the administrators: the access log names cases and parties (三权分立).
@@ -45,3 +47,14 @@ def case_access_log(user, case) -> QuerySet[AccessLog]:
     """Who looked at this case (shown on the case page to those who may see the case); looks at
     restricted evidence the user may not open are left out (AccessLog.objects.visible_to)."""
     return AccessLog.objects.visible_to(user).filter(case=case).select_related("actor").order_by("-at", "-pk")
+
+
+def matter_public_steps(matter) -> list[ProgressStep]:
+    """What the complainant sees: step names and the agency, never staff names or internal notes."""
+    out = []
+    for step in matter.steps.select_related("agency"):
+        if step.action in ("open", "assign", "transfer", "answer", "escalate", "close"):
+            where = f"（{step.agency.name}）" if step.action in ("assign", "transfer", "answer") and step.agency else ""
+            out.append(ProgressStep(timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M"),
+                                    f"监督案件{step.action_name}{where}"))
+    return out

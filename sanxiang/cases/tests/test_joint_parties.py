@@ -15,6 +15,7 @@ from sanxiang.cases.models import Case, CaseParty
 from sanxiang.cases.services import case_open, case_transition
 from sanxiang.cases.walkthrough import Cast, walk
 from sanxiang.common.exceptions import ValidationFailed
+from sanxiang.documents.selectors import decision_text
 from sanxiang.ledger.verification import verify_all
 from sanxiang.reviews.selectors import review_matches
 from sanxiang.testing import OfficerFactory, citizen_id, citizen_party, joint_parties, org_party
@@ -56,7 +57,7 @@ class TestSeveralParties:
         assert [(r.party.name, r.fine_amount) for r in rows] == [("张三丰", Decimal("300")),
                                                                  (org_party(9)["name"], Decimal("800"))]
         assert decision.fine_amount == Decimal("1100")  # 罚款合计, the case's total
-        text = decision.text
+        text = decision_text(decision)
         assert "本机关决定对各当事人分别作出如下行政处罚" in text
         assert "（一）对张三丰：罚款人民币300.00元" in text and f"（二）对{org_party(9)['name']}：罚款人民币800.00元" in text
         assert "当事人1：张三丰" in text and "当事人2：" in text and "你们" in text

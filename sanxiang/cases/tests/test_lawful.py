@@ -20,6 +20,7 @@ from sanxiang.cases.walkthrough import Cast, walk
 from sanxiang.common.exceptions import DomainError
 from sanxiang.common.services import record_save
 from sanxiang.documents.content import plain_text
+from sanxiang.documents.selectors import decision_text
 from sanxiang.documents.services import document_issue
 from sanxiang.ledger.services import ledger_size
 from sanxiang.records.services import evidence_attach
@@ -207,7 +208,7 @@ class TestAfterTheDecision:
         set_param(world, "reconsideration_days", "90")
         set_param(world, "litigation_months", "3")
         case = walk(open_case(world), cast(world), until="service", start=OPENED + dt.timedelta(days=5))
-        assert "九十日内" in case.decision.text and "三个月内" in case.decision.text
+        assert "九十日内" in decision_text(case.decision) and "三个月内" in decision_text(case.decision)
         text = plain_text(document_issue(case=case, kind="decision", actor=world.alice).content)
         assert "九十日内" in text and "三个月内" in text and "六十日" not in text
 

@@ -20,6 +20,7 @@ from sanxiang.common.exceptions import (
 )
 from sanxiang.common.services import record_save
 from sanxiang.disclosure.models import Publication
+from sanxiang.documents.selectors import decision_text
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import verify_all
 from sanxiang.testing import OfficerFactory, citizen_party, org_party
@@ -58,7 +59,7 @@ class TestWholeCase:
         assert kinds[0] == "case.open" and kinds[-1] == "case.archive"
         decision = case.decision
         assert decision.number == f"测城管罚〔{decision.decided_on.year}〕第1号"
-        assert "行政复议" in decision.text and "行政诉讼" in decision.text and "罚款人民币800.00元" in decision.text
+        assert "行政复议" in decision_text(decision) and "行政诉讼" in decision_text(decision) and "罚款人民币800.00元" in decision_text(decision)
         assert case.closed_on == TODAY
         assert verify_all().ok
 

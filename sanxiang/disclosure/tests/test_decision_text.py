@@ -23,6 +23,7 @@ from sanxiang.disclosure.services import publication_publish, redacted_document
 from sanxiang.documents import builders
 from sanxiang.documents.content import plain_text
 from sanxiang.documents.kinds import KINDS
+from sanxiang.documents.selectors import decision_text
 from sanxiang.documents.services import document_issue
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import verify_all
@@ -149,10 +150,10 @@ def test_one_function_writes_the_decision_for_the_general_and_the_simple_procedu
         "facts": "当事人在人行道上乱扔烟头。", "decided_on": TODAY.isoformat(), "penalty_kinds": ["fine"],
         "fine_amount": "50", "reasons": "依据《城市市容和环境卫生管理条例》第三十四条", "statement": "当事人无异议。"})
     case.refresh_from_db()
-    assert case.decision.text == ""  # no text of its own before the document
+    assert decision_text(case.decision) == ""  # no text of its own before the document
     document = document_issue(case=case, kind="on_spot_decision", actor=world.alice, extra={"place": "幸福路"})
     case.refresh_from_db()
-    text = case.decision.text
+    text = decision_text(case.decision)
     assert text == plain_text(document.content)
     assert "第五十二条" in text and "幸福路" in text and "伍拾元整" in text and "行政复议" in text
     publication = publication_publish(publication=Publication.objects.get(case=case), actor=world.carol)

@@ -10,6 +10,7 @@ from sanxiang.cases.walkthrough import walk
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.documents.content import plain_text
+from sanxiang.documents.selectors import decision_text
 from sanxiang.documents.services import available_kinds, document_issue
 from sanxiang.documents.tests.conftest import EXTRA, docx_text, pdf_text, squash, stored_bytes
 from sanxiang.ledger.models import Entry
@@ -104,7 +105,7 @@ def test_decision_contains_every_item_of_article_59(world, cast, open_case, part
                 decision_document=False)
     doc = document_issue(case=case, kind="decision", actor=world.alice)
     case.refresh_from_db()
-    decision_text = case.decision.text
+    text_of_decision = decision_text(case.decision)
     texts = {"content": squash(plain_text(doc.content)), "docx": squash(docx_text(stored_bytes(doc.docx)))}
     pdf = pdf_text(stored_bytes(doc.pdf))
     if pdf is not None:
@@ -114,6 +115,6 @@ def test_decision_contains_every_item_of_article_59(world, cast, open_case, part
             for where, text in texts.items():
                 assert squash(needle) in text, f"{item}：{needle} missing from the {where}"
     # One decision text: the Decision row's text is the issued document's text, nothing else.
-    assert decision_text == plain_text(doc.content)
+    assert text_of_decision == plain_text(doc.content)
     if party == "organisation":
         assert case.party.uscc in texts["content"] and "你单位" in texts["content"]
