@@ -14,6 +14,7 @@ sentence the portal prints and the article it enforces. The engine imports no ap
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -237,6 +238,7 @@ SURCHARGE_DATES = ("from", "paid")
 BUILTIN_DATES = {"opened_on": "立案日期", "closed_on": "结案日期"}
 PROCEDURES = {"general": "一般程序", "simple": "简易程序"}
 PERIOD_MODES = {"min", "within"}
+DEFAULT_CASE_MARK = "立"
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,8 @@ class FlowSpec:
     procedure: str = "general"
     decision_document: str = ""
     decision_mark: str = ""
+    # 立案编号的字: penalty cases keep 立 (and its counter); other kinds have their own mark and counter.
+    case_mark: str = DEFAULT_CASE_MARK
     # Date fields in the order they must be recorded (立案 ≤ 告知 ≤ 决定 ≤ 送达 ≤ 执行 ≤ 结案).
     chronology: tuple[str, ...] = ()
     date_labels: dict[str, str] = field(default_factory=dict)
@@ -384,6 +388,7 @@ def parse_definition(definition: dict) -> FlowSpec:
                         dict(definition.get("final", {})), procedure=definition.get("procedure", "general"),
                         decision_document=definition.get("decision_document", ""),
                         decision_mark=definition.get("decision_mark", ""),
+                        case_mark=definition.get("case_mark", DEFAULT_CASE_MARK),
                         chronology=_names(definition, "chronology"), date_labels=date_labels)
     except (KeyError, TypeError, AttributeError) as exc:
         raise FlowDefinitionError(f"流程定义缺少必要的键：{exc}") from exc
@@ -397,6 +402,11 @@ def _check_flow(spec: FlowSpec) -> None:
         raise FlowDefinitionError(f"起始环节“{spec.start}”未定义")
     if spec.procedure not in PROCEDURES:
         raise FlowDefinitionError(f"程序类型“{spec.procedure}”不受支持（可选：{'、'.join(PROCEDURES)}）")
+    mark = spec.case_mark
+    # The mark sits between the agency's 字号 and 〔year〕: a few Chinese characters, nothing that
+    # could be read as part of the year or the serial (〔〕号 or digits).
+    if not isinstance(mark, str) or not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", mark):
+        raise FlowDefinitionError(f"立案编号字“{mark}”须为1至4个汉字（case_mark）")
     if spec.decision_document and spec.decision_document not in spec.documents():
         raise FlowDefinitionError(f"决定文书“{spec.decision_document}”未在任何环节的文书中声明")
     unknown_dates = [d for d in spec.chronology if d not in spec.date_labels]

@@ -155,7 +155,7 @@ def case_open(*, actor, item, officers: list, title: str, party: dict | None = N
     party_rows = [party_register(actor=actor, agency=agency, data=data, prefix=party_prefix(i))
                   for i, data in enumerate(party_data)]
     year = opened_on.year
-    number = f"{agency.doc_prefix}立〔{year}〕{next_number(f'case:{agency.code}:{year}')}号"
+    number = f"{agency.doc_prefix}{spec.case_mark}〔{year}〕{next_number(case_counter(agency, spec.case_mark, year))}号"
     decision_due, note = (_decision_due(agency, opened_on) if spec.procedure == "general" and item.kind == ActionKind.PENALTY
                           else (None, ""))
     case = Case.objects.create(
@@ -176,6 +176,15 @@ def case_open(*, actor, item, officers: list, title: str, party: dict | None = N
                           summary=f"立案登记 {case.number}")
     CaseEvent.objects.filter(pk=event.pk).update(ledger_index=entry.index)
     return case
+
+
+def case_counter(agency, mark: str, year: int) -> str:
+    """The counter a case number is drawn from: one per agency, mark and year. Penalty cases (立)
+    keep the scope they always had, so their numbers continue unchanged; each other mark (检、受、强、
+    征、费…, the flow's `case_mark`) counts on its own."""
+    if mark == engine.DEFAULT_CASE_MARK:
+        return f"case:{agency.code}:{year}"
+    return f"case:{agency.code}:{mark}:{year}"
 
 
 def _flow_for(item, procedure: str):
