@@ -142,7 +142,14 @@ def _executed(ctx, item, party, day0: dt.date):
         _issue(case, "enforcement_decision", officer)
         _issue(case, "substitute_decision", officer, substitute="河洛市安居拆除工程有限公司", subject="违法搭建的彩钢棚约120平方米",
                budget="人民币捌仟元整（8000元）", method="机械配合人工拆除，建筑垃圾清运至消纳场")
-    day, cal = day0 + dt.timedelta(days=20), current_calendar()
+    served = day0 + dt.timedelta(days=15)
+    with on(_at(served)):
+        _issue(case, "substitute_reminder", officer)
+        case_transition(case=case, action="serve_substitute_reminder", actor=officer,
+                        data={"substitute_reminder_served_on": served.isoformat()})
+    # 代履行三日前催告 (第五十一条, working days per 第六十九条): not before the third working day after.
+    cal = current_calendar()
+    day = max(day0 + dt.timedelta(days=20), cal.add_working_days(served, 3))
     while not cal.is_working_day(day):
         day += dt.timedelta(days=1)
     with on(_at(day, 14)):

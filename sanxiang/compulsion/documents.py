@@ -79,6 +79,14 @@ def needs_substitute(case, extra) -> str | None:
     return None
 
 
+def needs_substitute_reminder(case, extra) -> str | None:
+    if case.data.get("enforcement_method") != "substitute":
+        return "强制执行决定的执行方式不是代履行，不能制作代履行催告书"
+    if not case.documents.filter(kind="substitute_decision").exists():
+        return "请先制作代履行决定书（代履行前送达决定书，《行政强制法》第五十一条第一款第一项）"
+    return None
+
+
 def needs_court_application(case, extra) -> str | None:
     if not case.data.get("applied_on"):
         return "尚未作出申请人民法院强制执行的决定，不能制作强制执行申请书"
@@ -225,6 +233,23 @@ def substitute_decision(ctx: BuildContext) -> list[dict]:
     ]
 
 
+def substitute_reminder(ctx: BuildContext) -> list[dict]:
+    case = ctx.case
+    you = _you(case)
+    days = param_int("substitute_reminder_working_days", case.agency)
+    decision = case.documents.filter(kind="substitute_decision").order_by("-version", "-pk").first()
+    return [
+        line(f"{addressee(case)}："),
+        paragraph(f"本机关于{cn_date(data_date(case, 'enforcement_decided_on'))}作出强制执行决定，并以代履行决定书"
+                  f"（{decision.number if decision else '—'}）决定代履行。{you}至今仍未履行{case.data.get('obligation', '')}的义务。"),
+        paragraph(f"依据{LAW}第五十一条第一款第二项的规定，现催告{you}自收到本催告书之日起{days}日（工作日）内自行履行上述义务。"
+                  f"{you}在此期间履行的，本机关停止代履行；逾期仍不履行的，本机关将依法代履行，代履行的费用按照成本合理确定，"
+                  f"由{you}承担（{LAW}第五十一条第二款）。"),
+        seal(case.agency.name, cn_date(ctx.issued_on)),
+        signatures(("当事人签收", ""), ("签收日期", "")),
+    ]
+
+
 def court_application(ctx: BuildContext) -> list[dict]:
     case = ctx.case
     you = "被申请人"
@@ -264,6 +289,9 @@ KINDS = [
                         ExtraField("subject", "代履行标的", required=True),
                         ExtraField("budget", "费用预算", required=True),
                         ExtraField("method", "代履行方式", required=True))),
+    DocumentKind("substitute_reminder", "代履行催告书", numbering="counter", abbr="强代催",
+                 requires=needs_substitute_reminder, build=substitute_reminder, roles=HEADS,
+                 basis="《行政强制法》第五十一条"),
     DocumentKind("court_application", "强制执行申请书", numbering="counter", abbr="强申",
                  requires=needs_court_application, build=court_application, roles=HEADS,
                  basis="《行政强制法》第五十三条、第五十四条、第五十五条"),

@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from sanxiang.cases.engine import Context, choice_list, effect, guard
+from sanxiang.cases.engine import Context, choice_list, condition, effect, guard
 from sanxiang.common.calendar import add_working_days, current_calendar
 from sanxiang.common.exceptions import DeadlineError, TransitionNotAllowed, ValidationFailed
 from sanxiang.compulsion.facts import add_months, data_date, parse_moment, parse_things, seizure_ends_on
@@ -330,6 +330,44 @@ def substitute_decision_served(ctx: Context) -> None:
         raise TransitionNotAllowed("以代履行方式执行的，代履行前须制作并送达代履行决定书（载明当事人、代履行人、标的、"
                                    "费用预算和方式；《行政强制法》第五十一条）", field="kind",
                                    code="substitute_decision_missing", rule="行政强制法第五十一条")
+
+
+def _substitute(case) -> bool:
+    return case.data.get("enforcement_method") == EnforcementMethod.SUBSTITUTE
+
+
+condition("substitute_chosen", label="强制执行决定以代履行方式执行的")(lambda ctx: _substitute(ctx.case))
+
+
+@guard("substitute_reminder_issued", label="代履行三日前催告当事人履行，须制作代履行催告书", rule="行政强制法第五十一条")
+def substitute_reminder_issued(ctx: Context) -> None:
+    if not ctx.case.documents.filter(kind="substitute_reminder").exists():
+        raise TransitionNotAllowed("请先制作代履行催告书，再登记送达：代履行三日前，应当催告当事人履行"
+                                   "（《行政强制法》第五十一条第一款第二项）", field="kind",
+                                   code="substitute_reminder_missing", rule="行政强制法第五十一条")
+
+
+@guard("substitute_reminded_in_time", label="代履行三日前催告当事人履行（三日为工作日），催告送达不满三日的不得代履行",
+       rule="行政强制法第五十一条、第六十九条")
+def substitute_reminded_in_time(ctx: Context) -> None:
+    if not _substitute(ctx.case):
+        return
+    served = data_date(ctx.case, "substitute_reminder_served_on")
+    if served is None:
+        raise TransitionNotAllowed("以代履行方式执行的，代履行三日前应当催告当事人履行，尚未送达代履行催告书，不能实施代履行"
+                                   "（《行政强制法》第五十一条第一款第二项）", field="substitute_reminder_served_on",
+                                   code="substitute_reminder_missing", rule="行政强制法第五十一条")
+    days = param_int("substitute_reminder_working_days", ctx.case.agency)
+    on = timezone.localtime(parse_moment(ctx.values.get("executed_at"), label="实施时间", field="executed_at")).date()
+    try:
+        earliest = add_working_days(served, days, what="代履行催告期间")
+    except DeadlineError as exc:
+        raise ValidationFailed(exc.message, field="executed_at", code="calendar_year_unknown") from exc
+    if on < earliest:
+        raise TransitionNotAllowed(
+            f"代履行催告书于{served}送达，代履行须在催告{days}日（工作日，第六十九条）之后，即不早于{earliest}（实施日期{on}）："
+            "代履行三日前，催告当事人履行，当事人履行的，停止代履行（《行政强制法》第五十一条第一款第二项）",
+            field="executed_at", code="substitute_reminder_too_late", rule="行政强制法第五十一条")
 
 
 @effect("record_enforcement_decision", label="登记强制执行决定及其公示期限", rule="行政强制法第三十七条")

@@ -109,25 +109,91 @@ def test_fine_not_overdue_cannot_be_carried_over(cworld):
     assert err.value.code == "fine_not_overdue" and "第三十五条" in err.value.message
 
 
-@pytest.mark.django_db
-def test_substitute_performance_needs_its_decision(cworld):
-    w = cworld
+SUBSTITUTE = {"substitute": "河洛市某拆除工程有限公司", "subject": "彩钢棚约120平方米", "budget": "人民币8000元",
+              "method": "机械拆除"}
+
+
+def substituting(w, decided: dt.date):
+    """A case whose enforcement decision (on `decided`) chose 代履行: it waits at the 催告 step."""
     grant_enforcement_power(w.agency)
     case = reminded(w, TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=10))
-    case_transition(case=case, action="decide_enforcement", actor=w.erin, data={
-        "enforcement_decided_on": (TODAY - dt.timedelta(days=8)).isoformat(), "enforcement_method": "substitute",
+    move = case_transition(case=case, action="decide_enforcement", actor=w.erin, data={
+        "enforcement_decided_on": decided.isoformat(), "enforcement_method": "substitute",
         "enforcement_reasons": "逾期不拆除"})
-    video(case, w.alice)
-    day = last_working_day(TODAY)
-    data = {"executed_at": f"{day.isoformat()} 10:00", "execution_note": "委托第三方拆除"}
-    with pytest.raises(DomainError) as err:
-        case_transition(case=case, action="execute", actor=w.alice, data=data)
-    assert err.value.code == "substitute_decision_missing" and "第五十一条" in err.value.message
+    assert move.to_state == "substitute_notice"
+    case.refresh_from_db()
+    return case
+
+
+def _serve_substitute_reminder(w, case, served: dt.date):
+    return case_transition(case=case, action="serve_substitute_reminder", actor=w.alice,
+                           data={"substitute_reminder_served_on": served.isoformat()})
+
+
+@pytest.mark.django_db
+def test_substitute_performance_walked_through_decision_reminder_and_execution(cworld):
+    """第五十一条: 代履行决定书 served, then a 催告 at least three (working) days before 代履行."""
     from sanxiang.documents.services import document_issue
 
-    document_issue(case=case, kind="substitute_decision", actor=w.alice, extra={
-        "substitute": "河洛市某拆除工程有限公司", "subject": "彩钢棚约120平方米", "budget": "人民币8000元", "method": "机械拆除"})
-    assert case_transition(case=case, action="execute", actor=w.alice, data=data).to_state == "executed"
+    w = cworld
+    decided = TODAY - dt.timedelta(days=9)
+    case = substituting(w, decided)
+    with pytest.raises(DomainError) as err:
+        _serve_substitute_reminder(w, case, decided)
+    assert err.value.code == "substitute_decision_missing" and "第五十一条" in err.value.message
+    with pytest.raises(DomainError) as err:
+        document_issue(case=case, kind="substitute_reminder", actor=w.alice)
+    assert err.value.code == "document_not_available" and "代履行决定书" in err.value.message
+    document_issue(case=case, kind="substitute_decision", actor=w.alice, extra=SUBSTITUTE)
+    with pytest.raises(DomainError) as err:
+        _serve_substitute_reminder(w, case, decided)
+    assert err.value.code == "substitute_reminder_missing" and "第五十一条" in err.value.message
+    notice = document_issue(case=case, kind="substitute_reminder", actor=w.alice)
+    assert "强代催〔" in notice.number and "停止代履行" in str(notice.content) and "第五十一条" in str(notice.content)
+    assert _serve_substitute_reminder(w, case, decided).to_state == "execution"
+    video(case, w.alice)
+    day = last_working_day(TODAY)
+    move = case_transition(case=case, action="execute", actor=w.alice,
+                           data={"executed_at": f"{day.isoformat()} 10:00", "execution_note": "委托第三方拆除"})
+    assert move.to_state == "executed"
+
+
+@pytest.mark.django_db
+def test_substitute_performance_within_three_days_of_the_reminder_is_refused(cworld):
+    from sanxiang.common.calendar import add_working_days
+    from sanxiang.documents.services import document_issue
+
+    w = cworld
+    served = TODAY - dt.timedelta(days=1)
+    case = substituting(w, served)
+    document_issue(case=case, kind="substitute_decision", actor=w.alice, extra=SUBSTITUTE)
+    document_issue(case=case, kind="substitute_reminder", actor=w.alice)
+    _serve_substitute_reminder(w, case, served)
+    video(case, w.alice)
+    case.refresh_from_db()
+    now = timezone.localtime()
+    with pytest.raises(DomainError) as err:
+        case_transition(case=case, action="execute", actor=w.alice, data={
+            "executed_at": now.strftime("%Y-%m-%d %H:%M"), "emergency": True, "emergency_reasons": "赶工",
+            "execution_note": "委托第三方拆除"})
+    assert err.value.code == "substitute_reminder_too_late"
+    assert "《行政强制法》第五十一条" in err.value.message
+    assert str(add_working_days(served, 3, what="t")) in err.value.message
+
+
+@pytest.mark.django_db
+def test_party_performing_after_the_substitute_reminder_stops_it(cworld):
+    from sanxiang.documents.services import document_issue
+
+    w = cworld
+    decided = TODAY - dt.timedelta(days=9)
+    case = substituting(w, decided)
+    document_issue(case=case, kind="substitute_decision", actor=w.alice, extra=SUBSTITUTE)
+    move = case_transition(case=case, action="record_performance", actor=w.alice, data={
+        "performed_on": TODAY.isoformat(), "performance_note": "当事人收到代履行决定书后自行拆除"})
+    assert move.to_state == "performed"
+    case.refresh_from_db()
+    assert case.closed_on is not None
 
 
 @pytest.mark.django_db
