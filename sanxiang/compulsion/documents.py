@@ -3,6 +3,8 @@
 
 Numbered per agency, kind and year like every kind (e.g. 河城管强封〔2026〕第1号), frozen, rendered
 to .docx and PDF by the documents app; the steps that make each kind are declared by the flows.
+The 查封扣押决定书 and 强制执行决定书 carry their decision's number (compulsion.publication draws it
+from the same counter when the decision is made), which is how the publication finds them.
 """
 
 from __future__ import annotations
@@ -270,7 +272,7 @@ def court_application(ctx: BuildContext) -> list[dict]:
 
 
 KINDS = [
-    DocumentKind("seizure_decision", "查封扣押决定书", numbering="counter", abbr="强封", requires=needs_seizure,
+    DocumentKind("seizure_decision", "查封扣押决定书", numbering="decision", abbr="强封", requires=needs_seizure,
                  build=seizure_decision, roles=HEADS, basis="《行政强制法》第二十四条"),
     DocumentKind("seizure_list", "查封扣押清单", numbering="counter", abbr="强清", layout="form", requires=needs_seizure,
                  build=seizure_list, roles=HEADS, basis="《行政强制法》第二十四条", page_sign="当事人签名："),
@@ -280,7 +282,7 @@ KINDS = [
                  build=seizure_release, roles=HEADS, basis="《行政强制法》第十九条、第二十八条"),
     DocumentKind("reminder_notice", "催告书", numbering="counter", abbr="强催", requires=needs_reminder,
                  build=reminder_notice, roles=HEADS, basis="《行政强制法》第三十五条、第五十四条"),
-    DocumentKind("enforcement_decision", "强制执行决定书", numbering="counter", abbr="强执",
+    DocumentKind("enforcement_decision", "强制执行决定书", numbering="decision", abbr="强执",
                  requires=needs_enforcement_decision, build=enforcement_decision, roles=HEADS,
                  basis="《行政强制法》第三十七条"),
     DocumentKind("substitute_decision", "代履行决定书", numbering="counter", abbr="强代", requires=needs_substitute,

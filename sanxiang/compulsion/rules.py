@@ -151,9 +151,11 @@ def record_seizure_approval(ctx: Context) -> None:
     ctx.case.data["approved_by"] = str(ctx.actor)
 
 
-@effect("record_seizure", label="登记查封扣押清单并起算查封扣押期限", rule="行政强制法第二十四条、第二十五条")
+@effect("record_seizure", label="登记查封扣押清单、起算查封扣押期限，生成待公示的查封扣押决定信息（20个工作日内公示）",
+        rule="行政强制法第二十四条、第二十五条")
 def record_seizure(ctx: Context) -> None:
     from sanxiang.compulsion.models import SeizedThing
+    from sanxiang.compulsion.publication import seizure_published
     from sanxiang.compulsion.services import publication_due
 
     case = ctx.case
@@ -164,6 +166,8 @@ def record_seizure(ctx: Context) -> None:
     case.data["publish_due"], case.data["publish_due_note"] = publication_due(case, start)
     for i, row in enumerate(parse_things(ctx.values["things"]), 1):
         ctx.created.append(SeizedThing.objects.create(case=case, order=i, event_action=ctx.action.code, **row))
+    raw = ctx.values.get("seizure_measure")
+    seizure_published(ctx, measure=SeizureMeasure(raw).label if raw in SeizureMeasure.values else "查封、扣押")
 
 
 @effect("extend_seizure_period", label="经行政机关负责人批准延长查封扣押期限", rule="行政强制法第二十五条")
@@ -370,9 +374,13 @@ def substitute_reminded_in_time(ctx: Context) -> None:
             field="executed_at", code="substitute_reminder_too_late", rule="行政强制法第五十一条")
 
 
-@effect("record_enforcement_decision", label="登记强制执行决定及其公示期限", rule="行政强制法第三十七条")
+@effect("record_enforcement_decision", label="登记强制执行决定，生成待公示的决定信息（20个工作日内公示）",
+        rule="行政强制法第三十七条")
 def record_enforcement_decision(ctx: Context) -> None:
+    from sanxiang.compulsion.publication import enforcement_published
     from sanxiang.compulsion.services import publication_due
 
     ctx.case.data["publish_due"], ctx.case.data["publish_due_note"] = publication_due(
         ctx.case, ctx.values["enforcement_decided_on"])
+    raw = ctx.values.get("enforcement_method")
+    enforcement_published(ctx, method=EnforcementMethod(raw).label if raw in EnforcementMethod.values else "强制执行")

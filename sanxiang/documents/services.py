@@ -176,7 +176,10 @@ def _number_for(case, kind: DocumentKind, year: int) -> str:
     if kind.numbering == "case":
         return case.number
     if kind.numbering == "decision":
-        return case.decision.number
+        # A kind with its own 字号 (强封, 强执) on a case decided before decisions of its kind were
+        # recorded has no Decision: it keeps numbering from its counter, as it did then.
+        if getattr(case, "decision", None) is not None or not kind.abbr:
+            return case.decision.number
     agency = case.agency
     n = next_number(f"document:{agency.code}:{kind.code}:{year}")
     return f"{agency.doc_prefix}{kind.abbr}〔{year}〕第{n}号"
