@@ -3,7 +3,9 @@
 For each demo agency whose officers are certified for 行政强制: a seizure item and an enforcement
 item; a seizure extended once and released; a seizure in force near its end (the early warning
 fires); one awaiting the head's approval; an enforcement case opened from an unpaid fine; cases
-executed (城管, which holds the power of enforcement: 代履行) or brought before the court (the others).
+executed (城管, which holds the power of enforcement: 代履行, with its 代履行催告书) or brought before the
+court (the others). The released seizure's and the executed enforcement's decisions are published
+(released to the portal); the seizure in force keeps its publication pending.
 
 Historic acts are replayed at their dates: the engine's "today" and this app's clock are set to
 the day of each act while it is done, so every rule applies as it would have on that day.
@@ -109,6 +111,18 @@ def _seizure(ctx, item, party, title, day0: dt.date, until: str):
         case_transition(case=case, action="record_return", actor=officer, data={
             "returned_on": (day0 + dt.timedelta(days=41)).isoformat(), "return_note": "车辆及行驶证已退还，当事人签收"})
     return case
+
+
+def _release(ctx, case) -> int:
+    """公示审核 of the case's pending publications (the 决定书 is issued): released to the portal."""
+    from sanxiang.disclosure.services import publication_publish
+
+    reviewer = ctx.users.get("reviewer") or ctx.users["director"]
+    done = 0
+    for publication in case.publications.filter(status="pending"):
+        publication_publish(publication=publication, actor=reviewer)
+        done += 1
+    return done
 
 
 def _reminded(ctx, item, party, title, served: dt.date, obligation: str):
@@ -219,11 +233,14 @@ def load_demo(demo) -> None:
         seizure_item, enforcement_item = _items(ctx.agency)
         anchor = demo.anchor
         party = _party(parties[0], ctx)
-        _seizure(ctx, seizure_item, party, "未经核准擅自运输建筑垃圾", anchor - dt.timedelta(days=60), "released")
+        released = _seizure(ctx, seizure_item, party, "未经核准擅自运输建筑垃圾", anchor - dt.timedelta(days=60), "released")
+        demo.report.published += _release(ctx, released)
+        # Still pending (公示审核 not done yet): the one in force, inside its 20 working days.
         _seizure(ctx, seizure_item, party, "超限运输建筑垃圾", anchor - dt.timedelta(days=27), "in_force")
         _seizure(ctx, seizure_item, party, "擅自占道堆放建材", anchor, "application")
         if code in POWER:
-            _executed(ctx, enforcement_item, party, anchor - dt.timedelta(days=50))
+            executed = _executed(ctx, enforcement_item, party, anchor - dt.timedelta(days=50))
+            demo.report.published += _release(ctx, executed)
         else:
             _court(ctx, enforcement_item, party, anchor - dt.timedelta(days=70))
         count += 4 + _from_fine(ctx, demo)

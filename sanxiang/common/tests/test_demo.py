@@ -103,6 +103,14 @@ def test_demo_city_has_every_state_published_decisions_and_survives_a_second_run
     assert len(rows) == 2 and rows[0].fine_amount != rows[1].fine_amount
     assert Publication.objects.filter(case=joint[0], status="published").exists()
     assert Publication.objects.filter(status="pending").exists()  # some still await 公示审核
+    # 行政强制 (compulsion/demo.py): its decisions are published too, one released onto the portal.
+    compulsion = Publication.objects.filter(kind="行政强制")
+    assert compulsion.filter(status="pending").exists()
+    released = compulsion.filter(status="published").first()
+    assert released is not None and released.document.kind in ("seizure_decision", "enforcement_decision")
+    from django.test import Client
+
+    assert released.decision_number in Client().get("/decisions/", {"kind": "行政强制"}).content.decode()
 
     for agency in top:
         officers = Officer.objects.filter(agency=agency)
