@@ -16,9 +16,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.models import Case
 from sanxiang.cases.parties import DETAIL_FIELDS, IDENTITY_FIELDS
 from sanxiang.cases.procedure import late_payment, payment_due
-from sanxiang.common.calendar import add_working_days
 from sanxiang.common.exceptions import (
-    DeadlineError,
     NotFound,
     RoleNotAllowed,
     TransitionNotAllowed,
@@ -26,20 +24,17 @@ from sanxiang.common.exceptions import (
 )
 from sanxiang.compulsion.facts import ENFORCEMENT_FLOW
 from sanxiang.compulsion.models import EnforcementOrigin
+from sanxiang.disclosure.kinds import publication_due as kind_publication_due
 from sanxiang.ledger.services import ledger_append
-from sanxiang.registry.params import param_int
 
 RULE = "行政强制法第三十五条、第四十五条"
 
 
 def publication_due(case, decided_on: dt.date) -> tuple[str | None, str]:
-    """The day a compulsion decision is to be published: the 20-working-day period for decisions
-    other than licences and penalties (parameter publish_working_days_other)."""
-    try:
-        due = add_working_days(decided_on, param_int("publish_working_days_other", case.agency), what="公示期限")
-        return due.isoformat(), ""
-    except DeadlineError as exc:
-        return None, f"{exc.message}；请系统管理员录入该年度节假日安排"
+    """The day a compulsion decision is to be published (ISO, for Case.data): the 20-working-day
+    period for decisions other than licences and penalties, the same rule its Publication gets."""
+    due, note = kind_publication_due(case, decided_on)
+    return (due.isoformat() if due else None), note
 
 
 def enforcement_item(agency):
