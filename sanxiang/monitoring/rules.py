@@ -183,13 +183,21 @@ def repeated_access(threshold, on: dt.date):
                       text=f"用户{r['actor__username']}30日内调阅当事人{party.name}的材料{r['n']}次（阈值{threshold}次）")
 
 
-@alert_rule("publication_overdue", "行政处罚决定超期未公示", threshold_label="超期天数（0：届满次日即预警）", default=0,
-            basis="《行政处罚法》第四十八条", severity="serious")
+# The release period and its basis differ by kind: 7 working days for 行政处罚 and 行政许可,
+# 20 for the other decisions (国办发〔2018〕118号); the penalty and licensing laws also require it.
+GUIDING_OPINION = "国办发〔2018〕118号"
+PUBLICATION_BASIS = {"行政处罚": f"《行政处罚法》第四十八条；{GUIDING_OPINION}",
+                     "行政许可": f"《行政许可法》第四十条；{GUIDING_OPINION}"}
+
+
+@alert_rule("publication_overdue", "行政执法决定超期未公示", threshold_label="超期天数（0：届满次日即预警）", default=0,
+            basis=f"《行政处罚法》第四十八条；《行政许可法》第四十条；{GUIDING_OPINION}", severity="serious")
 def publication_overdue(threshold, on: dt.date):
     from sanxiang.disclosure.models import Publication, PublicationStatus
 
     limit = on - dt.timedelta(days=int(threshold))
     for p in Publication.objects.filter(status=PublicationStatus.PENDING, due_on__lt=limit).select_related("case"):
+        basis = PUBLICATION_BASIS.get(p.kind, GUIDING_OPINION)
         yield Finding(agency_id=p.agency_id, subject=p, case_id=p.case_id, due=p.due_on, key="due",
                       roles=("agency_head", "legal_reviewer", "supervisor"),
-                      text=f"决定书{p.decision_number}应于{p.due_on}前公示，尚未公示（《行政处罚法》第四十八条）")
+                      text=f"{p.kind or '执法'}决定书{p.decision_number}应于{p.due_on}前公示，尚未公示（{basis}）")

@@ -108,6 +108,8 @@ def test_overdue_release_alert_sees_a_compulsion_publication(cworld):
     alerts_run(late, codes=["publication_overdue"])
     [alert] = Alert.objects.filter(rule__code="publication_overdue", found_on=late)
     assert alert.case_id == case.pk and publication.decision_number in alert.text
+    # Its basis is the guiding opinion's 20 working days, not the penalty law.
+    assert "行政强制决定书" in alert.text and "国办发〔2018〕118号" in alert.text and "行政处罚法" not in alert.text
 
 
 @pytest.mark.django_db

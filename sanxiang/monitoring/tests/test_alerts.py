@@ -104,7 +104,7 @@ def test_publication_past_its_due_date(scene):
     publication = case.publications.get()
     assert _run("publication_overdue", publication.due_on) == []
     [alert] = _run("publication_overdue", publication.due_on + dt.timedelta(days=1))
-    assert publication.decision_number in alert.text
+    assert publication.decision_number in alert.text and "《行政处罚法》第四十八条" in alert.text
     assert "dave" in alert.recipients.values_list("user__username", flat=True)
 
 
