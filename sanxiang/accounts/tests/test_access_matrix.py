@@ -463,6 +463,10 @@ EXPECTED: dict[str, list[Probe]] = {
     # are the agency's (not a case yet: an officer's registration opens it).
     "licensing:apply": [Probe("get", licensing_kw, public())],
     "licensing:fees": [Probe("get", status=public())],
+    # 网上补正: no login; number + query code decide (an empty form names the code field, 400).
+    "licensing:supplement": [Probe("get", status=public()),
+                             Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
+    "api-licensing-supplement": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
     "licensing:applications": [Probe("get", status=expect(200, anon=302, root=403, audrey=403),
                                      markers=[(lambda w: licensing_application(w).number, IN_SCOPE)])],
     # One officer is too few (refused with the rule, back to the list); other agencies 404.
