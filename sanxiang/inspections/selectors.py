@@ -86,7 +86,9 @@ def draw_rows(draw) -> dict:
              "task": tasks.get(t["id"])} for t in draw.result["targets"]]
     avoided = [{**a, "target_name": names.get(a["target"], ""), "inspector_name": names.get(a["inspector"], "")}
                for a in draw.result.get("avoided", [])]
-    return {"rows": rows, "avoided": avoided, "unstaffed": draw.result.get("unstaffed", [])}
+    excluded = [{**e, "target_name": names.get(e["target"], ""), "inspector_name": names.get(e["inspector"], "")}
+                for e in draw.parameters.get("exclusions", [])]
+    return {"rows": rows, "avoided": avoided, "excluded": excluded, "unstaffed": draw.result.get("unstaffed", [])}
 
 
 def staff_avoidances(user):

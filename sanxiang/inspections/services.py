@@ -18,7 +18,7 @@ from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.services import record_save
 from sanxiang.draws import selectors as draw_selectors
-from sanxiang.draws.services import draw_run
+from sanxiang.draws.services import draw_commit_hold, draw_reveal_held, draw_run
 from sanxiang.inspections.models import (
     Avoidance,
     CheckItem,
@@ -75,7 +75,7 @@ def avoidance_declare(*, actor, officer: Officer, entity: MarketEntity, reason: 
         raise ValidationFailed("回避申报须写明回避事由（如亲属关系、利害关系）", field="reason", code="reason_required",
                                rule=RULE_AVOID)
     if actor.role == Role.OFFICER and getattr(actor, "officer", None) != officer:
-        raise RoleNotAllowed("执法人员只能为本人申报回避；为他人登记须由单位负责人或机关负责人办理",
+        raise RoleNotAllowed("执法人员只能为本人申报回避；为他人登记须由承办机构负责人或机关负责人办理",
                              code="avoidance_not_own")
     if officer.agency_id not in entity.agency.descendant_ids():
         raise ValidationFailed("该执法人员不属于检查对象的监管机关", field="officer", code="officer_other_agency",
@@ -208,9 +208,8 @@ def draw_inputs(plan: Plan, on: dt.date) -> tuple[dict, dict]:
     return pools, parameters
 
 
-@transaction.atomic
-def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
-    """随机抽取检查对象和执法检查人员 (双随机): committed in the ledger before it is drawn."""
+def _draw_arguments(*, actor, plan: Plan, reason: str, redraw_of) -> dict:
+    """The checks before a plan's commitment, and the arguments of the draw service."""
     _check_role(actor, ORGANISERS, "组织随机抽取")
     _check_scope(actor, plan.agency)
     if redraw_of is not None and redraw_of.subject != plan.draw_subject:
@@ -224,8 +223,29 @@ def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
                                field="inspectors", code="inspector_pool_small", rule="行政处罚法第四十二条")
     if not pools["targets"]:
         raise ValidationFailed("检查对象名录库为空，请先导入检查对象", field="targets", code="target_pool_empty")
-    return draw_run(purpose=PURPOSE, agency=plan.agency, subject=plan.draw_subject, title=plan.title, pools=pools,
-                    parameters=parameters, actor=actor, reason=reason, redraw_of=redraw_of)
+    return {"purpose": PURPOSE, "agency": plan.agency, "subject": plan.draw_subject, "title": plan.title,
+            "pools": pools, "parameters": parameters, "actor": actor, "reason": reason, "redraw_of": redraw_of}
+
+
+@transaction.atomic
+def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
+    """随机抽取检查对象和执法检查人员 (双随机): committed in the ledger before it is drawn (one step)."""
+    return draw_run(**_draw_arguments(actor=actor, plan=plan, reason=reason, redraw_of=redraw_of))
+
+
+@transaction.atomic
+def plan_commit(*, actor, plan: Plan, reason: str = "", redraw_of=None):
+    """Step one on the staff page: the seed's commitment and today's pools written to the ledger;
+    the draw (`plan_reveal`) uses exactly these pools, whatever changes in the pools meanwhile."""
+    return draw_commit_hold(**_draw_arguments(actor=actor, plan=plan, reason=reason, redraw_of=redraw_of))
+
+
+@transaction.atomic
+def plan_reveal(*, actor, plan: Plan):
+    """Step two: draw with the committed seed and pools, then publish seed and result."""
+    _check_role(actor, ORGANISERS, "组织随机抽取")
+    _check_scope(actor, plan.agency)
+    return draw_reveal_held(subject=plan.draw_subject, actor=actor)
 
 
 # --- tasks (inspection cases) ----------------------------------------------------------------------
@@ -258,6 +278,10 @@ def task_open_from_draw(*, actor, plan: Plan, uscc: str):
     draw = draw_selectors.current_draw(plan.draw_subject)
     if draw is None:
         raise TransitionNotAllowed("本计划尚未随机抽取", code="not_drawn", rule=RULE_DRAW)
+    if draw_selectors.waiting_commitment(plan.draw_subject) is not None:
+        # A redraw is committed: the current result may be replaced, so no task is opened from it.
+        raise TransitionNotAllowed("本计划已记录重新抽取的种子承诺，须待重新抽取完成后再生成检查任务",
+                                   code="redraw_waiting", rule=RULE_DRAW)
     row = next((t for t in draw.result["targets"] if t["id"] == uscc), None)
     if row is None:
         raise ValidationFailed("该对象不在本次抽取结果中", field="uscc", code="not_drawn_target", rule=RULE_DRAW)

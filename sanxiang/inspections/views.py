@@ -103,6 +103,7 @@ def _plan_context(request, plan, **extra) -> dict:
     user = request.user
     draw = draw_selectors.current_draw(plan.draw_subject)
     return {"plan": plan, "draw": draw, "result": selectors.draw_rows(draw) if draw else None,
+            "waiting": draw_selectors.waiting_commitment(plan.draw_subject),
             "history": selectors.plan_draws(plan), "pools": selectors.plan_pool_summary(plan),
             "can_draw": user.role in services.ORGANISERS, "is_officer": user.role == Role.OFFICER,
             "mine": {t["uscc"] for t in selectors.my_drawn_targets(user, plan)},
@@ -116,26 +117,57 @@ def plan_detail(request, pk):
     return render(request, "inspections/plan.html", _plan_context(request, plan))
 
 
-@login_required
-@require_POST
-def plan_draw(request, pk):
+def _draw_step(request, pk, step):
+    """One step of a plan's draw: the service call, then the plan page (errors next to the field,
+    the typed reason kept; a refused role goes back with the message)."""
     plan = _plan_or_404(request.user, pk)
     redraw_of = None
     raw = request.POST.get("redraw_of", "")
     if raw.isdigit():
         redraw_of = Draw.objects.filter(pk=int(raw), subject=plan.draw_subject).first()
     try:
-        draw = services.plan_draw(actor=request.user, plan=plan, reason=request.POST.get("reason", ""),
-                                  redraw_of=redraw_of)
+        message = step(plan, redraw_of)
     except RoleNotAllowed as exc:
         return _refused(request, exc, "inspections:plan", pk=plan.pk)
     except DomainError as exc:
-        # Shown next to the field on the plan page, the typed reason kept.
         note_denial(request, exc)
         context = _plan_context(request, plan, error=exc, error_field=exc.field or "draw", values=request.POST)
         return render(request, "inspections/plan.html", context, status=exc.status)
-    messages.success(request, f"已完成随机抽取（第{draw.pk}号），种子承诺记入日志第{draw.commit_index}号，结果已公开")
+    messages.success(request, message)
     return redirect("inspections:plan", pk=plan.pk)
+
+
+def _drawn(draw) -> str:
+    return f"已完成随机抽取（第{draw.pk}号），种子承诺记入日志第{draw.commit_index}号，种子与结果已公开"
+
+
+@login_required
+@require_POST
+def plan_draw(request, pk):
+    """Commit and draw in one step (the list page)."""
+    reason = request.POST.get("reason", "")
+    return _draw_step(request, pk, lambda plan, redraw_of: _drawn(
+        services.plan_draw(actor=request.user, plan=plan, reason=reason, redraw_of=redraw_of)))
+
+
+@login_required
+@require_POST
+def plan_commit(request, pk):
+    """Step one: the seed's commitment (and the pools' hashes) in the ledger, before the draw."""
+    reason = request.POST.get("reason", "")
+
+    def step(plan, redraw_of):
+        held = services.plan_commit(actor=request.user, plan=plan, reason=reason, redraw_of=redraw_of)
+        return f"种子承诺已记入日志第{held.commit_index}号（SHA-256 {held.commitment[:16]}…）；请进行抽取"
+    return _draw_step(request, pk, step)
+
+
+@login_required
+@require_POST
+def plan_reveal(request, pk):
+    """Step two: draw with the committed seed and pools; seed and result published."""
+    return _draw_step(request, pk, lambda plan, _redraw_of: _drawn(services.plan_reveal(actor=request.user,
+                                                                                         plan=plan)))
 
 
 @login_required

@@ -62,16 +62,22 @@ def test_plan_commit_draw_result(live_server, iw):
             shot(head, "draw-02-plan-390")
             head.set_viewport_size({"width": 1360, "height": 900})
 
-            head.click("#draw-form button[type=submit]")
-            expect(head.locator(".messages")).to_contain_text("种子承诺记入日志第")
+            head.click("#commit-form button[type=submit]")
+            expect(head.locator(".messages")).to_contain_text("种子承诺已记入日志第")
+            held = draw_selectors.waiting_commitment(plan.draw_subject)
+            expect(head.locator("#waiting-commitment")).to_have_text(held.commitment)
+            assert held.seed not in head.content()  # secret until the draw
+            shot(head, "draw-03-committed")
+            head.click("#reveal-form button[type=submit]")
+            expect(head.locator(".messages")).to_contain_text("种子与结果已公开")
             draw = draw_selectors.current_draw(plan.draw_subject)
             expect(head.locator("#commitment")).to_have_text(draw.commitment)
             result = head.locator("#result")
             for row in draw.result["targets"]:
                 expect(result).to_contain_text(row["id"])
-            expect(head.locator("#avoided")).to_contain_text("回避申报：其配偶为该公司股东")
+            expect(head.locator("#excluded")).to_contain_text("回避申报：其配偶为该公司股东")
             head.set_viewport_size({"width": 390, "height": 844})
             assert head.evaluate("document.documentElement.scrollWidth") <= 390  # the result too
-            shot(head, "draw-03-result")
+            shot(head, "draw-04-result")
         finally:
             session.close()

@@ -539,6 +539,12 @@ EXPECTED: dict[str, list[Probe]] = {
     # Already drawn: the heads get the plan page back with the rule (409); the other roles are refused.
     "inspections:draw": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
                                refused=("alice", "oscar", "dave", "sam"))],
+    # The two steps of the staff page: a commitment for a plan already drawn needs the draw it replaces
+    # (409 for the heads); nothing is committed, so there is nothing to draw (409).
+    "inspections:commit": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
+                                 refused=("alice", "oscar", "dave", "sam"))],
+    "inspections:reveal": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
+                                 refused=("alice", "oscar", "dave", "sam"))],
     "inspections:task": [Probe("post", plan_kw, case_page(302), data=lambda w: {"uscc": ""})],
     # The plan form answers everyone signed in (a notice for those who may not plan); an empty post is
     # refused with the field named (400) before the role is looked at.

@@ -64,7 +64,7 @@ def test_a_bad_plan_is_refused_next_to_the_field_and_keeps_the_input(iw):
 
 def test_an_officer_cannot_create_a_plan(iw):
     answer = _client(iw.world.alice).post("/staff/inspections/plans/new/", _plan_form(iw))
-    assert answer.status_code == 403 and "单位负责人" in answer.content.decode()
+    assert answer.status_code == 403 and "“制定抽查计划”须由" in answer.content.decode()
     assert not Plan.objects.filter(title="下半年双随机抽查").exists()
 
 
@@ -72,33 +72,69 @@ def test_the_plan_page_shows_the_pools_then_commits_draws_and_shows_the_result(i
     head = _client(iw.world.erin)
     url = f"/staff/inspections/plans/{iw.plan.pk}/"
     before = head.get(url).content.decode()
-    assert "检查对象 6户" in before and "记录种子承诺并随机抽取" in before
+    assert "检查对象 6户" in before and "记录种子承诺" in before
     assert "抽取库“targets”哈希" in before
-    answer = head.post(f"{url}draw/")
+    committed = head.post(f"{url}commit/")
+    assert committed.status_code == 302 and committed["Location"] == url
+    held = draw_selectors.waiting_commitment(iw.plan.draw_subject)
+    assert Entry.objects.filter(kind="draw.commit", index=held.commit_index).exists()
+    assert draw_selectors.current_draw(iw.plan.draw_subject) is None  # nothing drawn yet
+    waiting = head.get(url).content.decode()
+    assert held.commitment in waiting and held.seed not in waiting  # the seed stays secret until the draw
+    assert "随机抽取（公开种子与结果）" in waiting
+    again = head.post(f"{url}commit/")
+    assert again.status_code == 409 and "不得另行承诺以挑选种子" in again.content.decode()
+    answer = head.post(f"{url}reveal/")
     assert answer.status_code == 302 and answer["Location"] == url
     draw = draw_selectors.current_draw(iw.plan.draw_subject)
-    commit = Entry.objects.get(kind="draw.commit", index=draw.commit_index)
-    assert commit.index < draw.ledger_index
+    assert draw.commitment == held.commitment and draw.commit_index == held.commit_index
+    assert draw.commit_index < draw.ledger_index and draw_selectors.waiting_commitment(iw.plan.draw_subject) is None
     page = head.get(url).content.decode()
-    assert draw.commitment in page and f"日志第{draw.commit_index}号" in page
+    assert draw.commitment in page and draw.seed in page and f"日志第{draw.commit_index}号" in page
     first = draw.result["targets"][0]
     assert first["id"] in page and first["inspectors"][0] in page
     assert draw.pool_hashes["targets"] in page
+    assert head.post(f"{url}reveal/").status_code == 409  # no commitment waiting
+
+
+def test_the_draw_uses_the_pools_as_committed(iw):
+    head = _client(iw.world.erin)
+    url = f"/staff/inspections/plans/{iw.plan.pk}/"
+    head.post(f"{url}commit/")
+    held = draw_selectors.waiting_commitment(iw.plan.draw_subject)
+    iw.entities[0].__class__.objects.filter(pk=iw.entities[0].pk).update(is_active=False)  # the pool changes
+    head.post(f"{url}reveal/")
+    draw = draw_selectors.current_draw(iw.plan.draw_subject)
+    assert draw.pools == held.pools and draw.pool_hashes == held.pool_hashes
 
 
 def test_a_redraw_without_a_reason_is_refused_with_the_message_and_with_one_it_is_a_new_draw(iw):
-    head = _client(iw.world.erin)
+    w = iw.world
+    head = _client(w.erin)
     url = f"/staff/inspections/plans/{iw.plan.pk}/"
-    head.post(f"{url}draw/")
+    head.post(f"{url}commit/")
+    head.post(f"{url}reveal/")
     first = draw_selectors.current_draw(iw.plan.draw_subject)
-    refused = head.post(f"{url}draw/", {"redraw_of": first.pk, "reason": "  "})
+    refused = head.post(f"{url}commit/", {"redraw_of": first.pk, "reason": "  "})
     page = refused.content.decode()
     assert refused.status_code == 400 and 'id="reason-error"' in page and "重新抽取须说明理由" in page
-    assert draw_selectors.current_draw(iw.plan.draw_subject) == first
-    head.post(f"{url}draw/", {"redraw_of": first.pk, "reason": "名录库漏录两户，补录后重抽"})
+    assert draw_selectors.waiting_commitment(iw.plan.draw_subject) is None
+    head.post(f"{url}commit/", {"redraw_of": first.pk, "reason": "名录库漏录两户，补录后重抽"})
+    # While the redraw waits, no task is opened from the draw it will replace.
+    mine = next(t for t in first.result["targets"] if w.alice_officer.certificate_no in t["inspectors"])
+    blocked = _client(w.alice).post(f"{url}task/", {"uscc": mine["id"]}, follow=True)
+    assert "须待重新抽取完成后再生成检查任务" in blocked.content.decode()
+    head.post(f"{url}reveal/")
     second = draw_selectors.current_draw(iw.plan.draw_subject)
     assert second.pk != first.pk and second.redraw_of == first and second.reason == "名录库漏录两户，补录后重抽"
     assert "名录库漏录两户" in head.get(url).content.decode()
+
+
+def test_only_heads_commit_and_draw(iw):
+    url = f"/staff/inspections/plans/{iw.plan.pk}/"
+    refused = _client(iw.world.alice).post(f"{url}commit/", follow=True)
+    assert "“组织随机抽取”须由" in refused.content.decode() and "承办机构负责人" in refused.content.decode()
+    assert draw_selectors.waiting_commitment(iw.plan.draw_subject) is None
 
 
 def test_a_drawn_officer_opens_the_task_from_the_plan_page(iw):
@@ -130,7 +166,8 @@ def test_an_officer_declares_avoidance_and_is_left_out_of_that_target_in_the_nex
     assert "其配偶为该公司股东" in _client(w.carol).get("/staff/inspections/avoidances/").content.decode()
     assert "其配偶为该公司股东" not in _client(w.bob).get("/staff/inspections/avoidances/").content.decode()
 
-    _client(w.erin).post(f"/staff/inspections/plans/{iw.plan.pk}/draw/")
+    _client(w.erin).post(f"/staff/inspections/plans/{iw.plan.pk}/commit/")
+    _client(w.erin).post(f"/staff/inspections/plans/{iw.plan.pk}/reveal/")
     draw = draw_selectors.current_draw(iw.plan.draw_subject)
     drawn = next(t for t in draw.result["targets"] if t["id"] == target.uscc)
     assert w.alice_officer.certificate_no not in drawn["inspectors"] and len(drawn["inspectors"]) == 2
