@@ -64,7 +64,7 @@ def test_the_applicant_supplements_online_and_the_officer_accepts(live_server, w
             officer = session.page("lina")
             officer.set_default_timeout(120_000)
             officer.click("text=行政许可申请")
-            expect(officer.locator(f'tr[data-number="{filed["number"]}"]')).to_contain_text("设置方案及效果图")
+            expect(officer.locator(f'tr[data-number="{filed["number"]}"]')).to_contain_text("设置方案及效果图（补正）")
             officer.goto(f"/staff/cases/{case_id}/")
             act(officer, "record_supplement", {"supplemented_on": today})
             expect(officer.locator("#case-state")).to_have_text("申请材料审查")

@@ -62,7 +62,7 @@ def test_the_applicant_uploads_online_and_the_officer_records_it_and_accepts(wai
     # The officer sees it on the staff list, records the 补正 and the case goes on to 受理.
     staff = Client()
     staff.force_login(lw.lina)
-    assert "设置方案及效果图" in staff.get("/staff/licensing/applications/").content.decode()
+    assert "设置方案及效果图（补正）" in staff.get("/staff/licensing/applications/").content.decode()
     _act(lina, case_id, "record_supplement", {"supplemented_on": timezone.localdate().isoformat()})
     case = _act(lina, case_id, "accept", {"accepted_on": timezone.localdate().isoformat()})
     assert case["state"] == "examination"
