@@ -14,6 +14,7 @@ from sanxiang.draws import selectors as draw_selectors
 from sanxiang.inspections.models import Avoidance, Plan
 from sanxiang.inspections.testing import build_inspection_world
 from sanxiang.ledger.models import Entry
+from sanxiang.ledger.verification import verify_all
 from sanxiang.testing import build_world, officer_user
 
 
@@ -95,6 +96,7 @@ def test_the_plan_page_shows_the_pools_then_commits_draws_and_shows_the_result(i
     assert first["id"] in page and first["inspectors"][0] in page
     assert draw.pool_hashes["targets"] in page
     assert head.post(f"{url}reveal/").status_code == 409  # no commitment waiting
+    assert verify_all().ok  # the held commitment, used, is on record as it is
 
 
 def test_the_draw_uses_the_pools_as_committed(iw):
@@ -188,7 +190,7 @@ def test_a_withdrawn_avoidance_no_longer_excludes_and_stays_on_record(iw):
     officer.post(f"/staff/inspections/avoidances/{row.pk}/withdraw/", {"withdrawn_reason": "亲属已离职"})
     row.refresh_from_db()
     assert row.withdrawn_at is not None and row.withdrawn_reason == "亲属已离职"
-    assert Entry.objects.filter(kind="inspections.avoidance_withdraw").exists()
+    assert Entry.objects.filter(kind="inspections.avoidance_withdraw").exists() and verify_all().ok
     _client(w.erin).post(f"/staff/inspections/plans/{iw.plan.pk}/draw/")
     draw = draw_selectors.current_draw(iw.plan.draw_subject)
     assert not any(e["target"] == target.uscc for e in draw.parameters["exclusions"])
