@@ -30,6 +30,8 @@ MENU: list[MenuEntry] = [
     # Entries whose app is not installed (or not merged yet) are left out (NoReverseMatch below).
     MenuEntry("行政许可申请", "licensing:applications", roles=("officer", "unit_head", "agency_head", "legal_reviewer")),
     MenuEntry("双随机抽查", "inspections:home", roles=("officer", "unit_head", "agency_head")),
+    MenuEntry("制定抽查计划", "inspections:plan_new", roles=("unit_head", "agency_head")),
+    MenuEntry("回避申报", "inspections:avoidances", roles=("officer", "unit_head", "agency_head")),
     MenuEntry("行政强制", "compulsion:index", roles=CASE_STAFF),
     MenuEntry("公示管理", "publicity:home", roles=("unit_head", "agency_head", "legal_reviewer", "supervisor")),
     MenuEntry("数据交换", "exchange:index", roles=("unit_head", "agency_head", "legal_reviewer", "supervisor")),

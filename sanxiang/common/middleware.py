@@ -178,6 +178,9 @@ _RATE_RULES: tuple[tuple[str, re.Pattern, str], ...] = (
     ("POST", re.compile(r"^/api/public/progress/$"), "progress_lookup"),
     ("POST", re.compile(r"^/licensing/items/\d+/apply/$"), "licensing_apply"),
     ("POST", re.compile(r"^/api/public/licensing/items/\d+/apply/$"), "licensing_apply"),
+    # 网上补正 takes a number and its secret query code, like the progress lookup: the same budget.
+    ("POST", re.compile(r"^/licensing/supplement/$"), "progress_lookup"),
+    ("POST", re.compile(r"^/api/public/licensing/supplement/$"), "progress_lookup"),
     ("POST", re.compile(r"^/complaints/$"), "complaint_submit"),
     ("POST", re.compile(r"^/api/public/complaints/$"), "complaint_submit"),
 )

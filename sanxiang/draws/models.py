@@ -68,3 +68,42 @@ class Draw(Recorded):
                 "pools": self.pools, "pool_hashes": self.pool_hashes, "parameters": self.parameters,
                 "result": self.result, "reason": self.reason, "redraw_of": self.redraw_of_id,
                 "drawn_at": self.drawn_at.isoformat()}
+
+
+class SeedCommitment(Recorded):
+    """A seed committed in the ledger (`draw.commit`) and held, unpublished, until the draw (two
+    steps on the staff page: commit, then draw). One per subject may wait at a time, so no second
+    commitment can be made to pick between seeds; the reveal checks the seed and the pools against
+    what was committed and links the Draw it produced. The seed is never shown before the reveal."""
+
+    purpose = models.SlugField("用途", max_length=40)
+    agency = models.ForeignKey("registry.Agency", verbose_name="组织机关", on_delete=models.PROTECT,
+                               related_name="seed_commitments")
+    subject = models.CharField("抽取对象", max_length=80, db_index=True)
+    title = models.CharField("名称", max_length=200)
+    commitment = models.CharField("种子承诺（SHA-256）", max_length=64)
+    commit_index = models.BigIntegerField("承诺日志序号")
+    seed = models.CharField("种子（抽取前不公开）", max_length=128)
+    pools = models.JSONField("抽取库")
+    pool_hashes = models.JSONField("抽取库哈希")
+    parameters = models.JSONField("抽取参数")
+    reason = models.TextField("重新抽取理由", blank=True)
+    redraw_of = models.ForeignKey(Draw, verbose_name="重抽所替代的抽取", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                                     related_name="+")
+    committed_at = models.DateTimeField("承诺时间", auto_now_add=True)
+    draw = models.OneToOneField(Draw, verbose_name="据以完成的抽取", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="seed_commitment")
+
+    objects = AgencyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "种子承诺"
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=["subject"], condition=models.Q(draw__isnull=True),
+                                               name="one_waiting_commitment_per_subject",
+                                               violation_error_message="该事项已有待抽取的种子承诺")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（日志第{self.commit_index}号承诺）"

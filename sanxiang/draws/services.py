@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sanxiang.common.exceptions import TransitionNotAllowed, ValidationFailed
 from sanxiang.draws import algorithm
-from sanxiang.draws.models import Draw
+from sanxiang.draws.models import Draw, SeedCommitment
 from sanxiang.ledger.services import ledger_append
 
 RULE = "双随机、一公开：抽取过程可追溯、结果可复核"
@@ -74,6 +74,9 @@ def draw_commit(*, purpose: str, agency, subject: str, title: str, pools: dict, 
     """Write the commitment entry (before the draw): SHA-256 of a new seed, the pool hashes."""
     _check_pools(pools)
     _check_redraw(subject, redraw_of, reason)
+    if SeedCommitment.objects.filter(subject=subject, draw__isnull=True).exists():
+        raise TransitionNotAllowed("该事项已记录种子承诺、尚未抽取；请先完成抽取（不得另行承诺以挑选种子）",
+                                   code="commitment_waiting", rule=RULE)
     seed = secrets.token_hex(32)
     commitment = algorithm.commitment_of(seed)
     hashes = {name: algorithm.pool_hash(members) for name, members in sorted(pools.items())}
@@ -88,8 +91,9 @@ def draw_commit(*, purpose: str, agency, subject: str, title: str, pools: dict, 
 
 
 @transaction.atomic
-def draw_reveal(*, commitment: Commitment, actor) -> Draw:
-    """Draw from the committed pools with the committed seed; write the row and the reveal entry."""
+def draw_reveal(*, commitment: Commitment, actor, held: SeedCommitment | None = None) -> Draw:
+    """Draw from the committed pools with the committed seed; write the row and the reveal entry
+    (which also records the held commitment, when there is one, as used)."""
     if algorithm.commitment_of(commitment.seed) != commitment.commitment:
         raise ValidationFailed("种子与已记录的承诺不符", field="seed", code="seed_mismatch", rule=RULE)
     result = algorithm.draw(commitment.seed, commitment.pools, commitment.parameters)
@@ -99,7 +103,11 @@ def draw_reveal(*, commitment: Commitment, actor) -> Draw:
                 pool_hashes=commitment.pool_hashes, parameters=commitment.parameters, result=result,
                 reason=commitment.reason, redraw_of=commitment.redraw_of, drawn_by=actor, drawn_at=timezone.now())
     draw.save()
-    entry = ledger_append(kind="draw.reveal", actor=actor, agency=commitment.agency, subjects=[draw], public=True,
+    if held is not None:
+        held.draw = draw
+        held.save(update_fields=["draw"])
+    entry = ledger_append(kind="draw.reveal", actor=actor, agency=commitment.agency,
+                          subjects=[draw, held] if held is not None else [draw], public=True,
                           content={"seed": algorithm.sha256_hex(commitment.seed.encode()),
                                    "result": algorithm.sha256_hex(algorithm.canonical(result))},
                           data={"commit_index": commitment.index, "seed": commitment.seed},
@@ -117,3 +125,36 @@ def draw_run(*, purpose: str, agency, subject: str, title: str, pools: dict, par
     commitment = draw_commit(purpose=purpose, agency=agency, subject=subject, title=title, pools=pools,
                              parameters=parameters, actor=actor, reason=reason, redraw_of=redraw_of)
     return draw_reveal(commitment=commitment, actor=actor)
+
+
+@transaction.atomic
+def draw_commit_hold(*, purpose: str, agency, subject: str, title: str, pools: dict, parameters: dict, actor,
+                     reason: str = "", redraw_of: Draw | None = None) -> SeedCommitment:
+    """Step one of two: write the commitment entry now and keep the seed, unpublished, for the draw."""
+    commitment = draw_commit(purpose=purpose, agency=agency, subject=subject, title=title, pools=pools,
+                             parameters=parameters, actor=actor, reason=reason, redraw_of=redraw_of)
+    held = SeedCommitment(purpose=purpose, agency=agency, subject=subject, title=title,
+                          commitment=commitment.commitment, commit_index=commitment.index, seed=commitment.seed,
+                          pools=pools, pool_hashes=commitment.pool_hashes, parameters=parameters,
+                          reason=commitment.reason, redraw_of=redraw_of, committed_by=actor)
+    held.save()
+    ledger_append(kind="draw.commit_held", actor=actor, agency=agency, subjects=[held],
+                  data={"commit_index": commitment.index, "subject": subject},
+                  summary=f"种子承诺待抽取：{title}（日志第{commitment.index}号）")
+    return held
+
+
+@transaction.atomic
+def draw_reveal_held(*, subject: str, actor) -> Draw:
+    """Step two: draw with the seed committed for `subject`; the pools and parameters are the
+    committed ones, checked against their hashes (a row changed while waiting is refused)."""
+    held = SeedCommitment.objects.select_for_update().filter(subject=subject, draw__isnull=True).first()
+    if held is None:
+        raise TransitionNotAllowed("请先记录种子承诺，再进行抽取", code="commitment_missing", rule=RULE)
+    hashes = {name: algorithm.pool_hash(members) for name, members in sorted(held.pools.items())}
+    if hashes != held.pool_hashes:
+        raise ValidationFailed("抽取库与种子承诺时记录的哈希不符，不能抽取", field="pools", code="pool_mismatch", rule=RULE)
+    commitment = Commitment(held.purpose, held.agency, held.subject, held.title, held.seed, held.commitment,
+                            held.pools, held.pool_hashes, held.parameters, held.commit_index, held.reason,
+                            held.redraw_of)
+    return draw_reveal(commitment=commitment, actor=actor, held=held)

@@ -114,6 +114,9 @@ class Avoidance(Recorded):
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
     declared_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # Withdrawn, not deleted: the declaration stays in the record (and the ledger) with why it ended.
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤回理由", max_length=200, blank=True)
 
     objects = _EntityAgencyScoped.as_manager()
 
@@ -135,6 +138,8 @@ class Plan(Recorded):
     period_start = models.DateField("实施期间起")
     period_end = models.DateField("实施期间止")
     ratios = models.JSONField("各风险等级抽查比例", help_text="如 {\"A\": \"0.03\", \"D\": \"0.2\"}")
+    team_size = models.PositiveSmallIntegerField("每组检查人员人数", null=True, blank=True,
+                                                 help_text="空：按机关参数“执法人员最少人数”")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制定人", on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("制定时间", auto_now_add=True)

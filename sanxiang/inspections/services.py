@@ -18,7 +18,7 @@ from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.services import record_save
 from sanxiang.draws import selectors as draw_selectors
-from sanxiang.draws.services import draw_run
+from sanxiang.draws.services import draw_commit_hold, draw_reveal_held, draw_run
 from sanxiang.inspections.models import (
     Avoidance,
     CheckItem,
@@ -74,10 +74,40 @@ def avoidance_declare(*, actor, officer: Officer, entity: MarketEntity, reason: 
     if not reason.strip():
         raise ValidationFailed("回避申报须写明回避事由（如亲属关系、利害关系）", field="reason", code="reason_required",
                                rule=RULE_AVOID)
+    if actor.role == Role.OFFICER and getattr(actor, "officer", None) != officer:
+        raise RoleNotAllowed("执法人员只能为本人申报回避；为他人登记须由承办机构负责人或机关负责人办理",
+                             code="avoidance_not_own")
+    if officer.agency_id not in entity.agency.descendant_ids():
+        raise ValidationFailed("该执法人员不属于检查对象的监管机关", field="officer", code="officer_other_agency",
+                               rule=RULE_AVOID)
+    if Avoidance.objects.filter(officer=officer, entity=entity, withdrawn_at__isnull=True).exists():
+        raise TransitionNotAllowed(f"{officer.name}已申报对{entity.name}回避，无须重复申报", field="entity",
+                                   code="avoidance_exists", rule=RULE_AVOID)
     row = Avoidance(officer=officer, entity=entity, reason=reason.strip(), declared_by=actor)
     row.save()
     ledger_append(kind="inspections.avoidance", actor=actor, agency=entity.agency, subjects=[row],
                   summary=f"回避申报：{officer.name} 对 {entity.name}")
+    return row
+
+
+@transaction.atomic
+def avoidance_withdraw(*, actor, avoidance: Avoidance, reason: str) -> Avoidance:
+    """撤回回避申报 (the relation ended): kept with its reason; from now on the officer may be drawn."""
+    _check_role(actor, ORGANISERS | {Role.OFFICER}, "撤回回避申报")
+    row = Avoidance.objects.select_for_update().select_related("officer", "entity__agency").get(pk=avoidance.pk)
+    _check_scope(actor, row.entity.agency)
+    if actor.role == Role.OFFICER and getattr(actor, "officer", None) != row.officer:
+        raise RoleNotAllowed("执法人员只能撤回本人的回避申报", code="avoidance_not_own")
+    if row.withdrawn_at is not None:
+        raise TransitionNotAllowed("该回避申报已撤回", code="avoidance_withdrawn", rule=RULE_AVOID)
+    if not reason.strip():
+        raise ValidationFailed("撤回回避申报须写明理由（如利害关系已消除）", field="withdrawn_reason",
+                               code="reason_required", rule=RULE_AVOID)
+    row.withdrawn_at = timezone.now()
+    row.withdrawn_reason = reason.strip()[:200]
+    row.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    ledger_append(kind="inspections.avoidance_withdraw", actor=actor, agency=row.entity.agency, subjects=[row],
+                  summary=f"撤回回避申报：{row.officer.name} 对 {row.entity.name}（{row.withdrawn_reason}）")
     return row
 
 
@@ -106,7 +136,7 @@ def _ratios(raw) -> dict[str, str]:
 
 @transaction.atomic
 def plan_create(*, actor, check_item: CheckItem, title: str, period_start: dt.date, period_end: dt.date,
-                ratios: dict) -> Plan:
+                ratios: dict, team_size: int | None = None) -> Plan:
     _check_role(actor, ORGANISERS, "制定抽查计划")
     _check_scope(actor, check_item.agency)
     if not check_item.is_active:
@@ -115,8 +145,12 @@ def plan_create(*, actor, check_item: CheckItem, title: str, period_start: dt.da
         raise ValidationFailed("实施期间止不得早于起", field="period_end", code="period_order")
     if not title.strip():
         raise ValidationFailed("计划名称为必填项", field="title", code="title_required")
+    least = param_int("min_officers", check_item.agency)
+    if team_size is not None and not least <= team_size <= 10:
+        raise ValidationFailed(f"每组检查人员不得少于{least}人（《行政处罚法》第四十二条），且不超过10人",
+                               field="team_size", code="team_size_invalid", rule="行政处罚法第四十二条")
     plan = Plan(agency=check_item.agency, check_item=check_item, title=title.strip(), period_start=period_start,
-                period_end=period_end, ratios=_ratios(ratios), created_by=actor)
+                period_end=period_end, ratios=_ratios(ratios), team_size=team_size, created_by=actor)
     plan.save()
     ledger_append(kind="inspections.plan", actor=actor, agency=plan.agency, subjects=[plan],
                   summary=f"制定双随机抽查计划：{plan.title}")
@@ -160,7 +194,7 @@ def draw_inputs(plan: Plan, on: dt.date) -> tuple[dict, dict]:
     by_cert = {o.pk: o.certificate_no for o in inspectors}
     targets = {e.pk: e.uscc for e in entities}
     exclusions = []
-    for a in Avoidance.objects.filter(officer_id__in=by_cert, entity_id__in=targets).select_related("officer"):
+    for a in Avoidance.objects.filter(officer_id__in=by_cert, entity_id__in=targets, withdrawn_at__isnull=True):
         exclusions.append({"inspector": by_cert[a.officer_id], "target": targets[a.entity_id],
                            "reason": f"回避申报：{a.reason}"})
     pairs, previous = _previous_pairs(plan)
@@ -168,14 +202,14 @@ def draw_inputs(plan: Plan, on: dt.date) -> tuple[dict, dict]:
         exclusions.append({"inspector": inspector, "target": target,
                            "reason": f"上一次抽查（{previous.title}）已由该人员检查该对象"})
     exclusions.sort(key=lambda e: (e["target"], e["inspector"], e["reason"]))
-    parameters = {"ratios": plan.ratios, "team_size": param_int("min_officers", plan.agency), "minimum": 0,
+    parameters = {"ratios": plan.ratios, "team_size": plan.team_size or param_int("min_officers", plan.agency),
+                  "minimum": 0,
                   "exclusions": exclusions}
     return pools, parameters
 
 
-@transaction.atomic
-def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
-    """随机抽取检查对象和执法检查人员 (双随机): committed in the ledger before it is drawn."""
+def _draw_arguments(*, actor, plan: Plan, reason: str, redraw_of) -> dict:
+    """The checks before a plan's commitment, and the arguments of the draw service."""
     _check_role(actor, ORGANISERS, "组织随机抽取")
     _check_scope(actor, plan.agency)
     if redraw_of is not None and redraw_of.subject != plan.draw_subject:
@@ -189,8 +223,29 @@ def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
                                field="inspectors", code="inspector_pool_small", rule="行政处罚法第四十二条")
     if not pools["targets"]:
         raise ValidationFailed("检查对象名录库为空，请先导入检查对象", field="targets", code="target_pool_empty")
-    return draw_run(purpose=PURPOSE, agency=plan.agency, subject=plan.draw_subject, title=plan.title, pools=pools,
-                    parameters=parameters, actor=actor, reason=reason, redraw_of=redraw_of)
+    return {"purpose": PURPOSE, "agency": plan.agency, "subject": plan.draw_subject, "title": plan.title,
+            "pools": pools, "parameters": parameters, "actor": actor, "reason": reason, "redraw_of": redraw_of}
+
+
+@transaction.atomic
+def plan_draw(*, actor, plan: Plan, reason: str = "", redraw_of=None):
+    """随机抽取检查对象和执法检查人员 (双随机): committed in the ledger before it is drawn (one step)."""
+    return draw_run(**_draw_arguments(actor=actor, plan=plan, reason=reason, redraw_of=redraw_of))
+
+
+@transaction.atomic
+def plan_commit(*, actor, plan: Plan, reason: str = "", redraw_of=None):
+    """Step one on the staff page: the seed's commitment and today's pools written to the ledger;
+    the draw (`plan_reveal`) uses exactly these pools, whatever changes in the pools meanwhile."""
+    return draw_commit_hold(**_draw_arguments(actor=actor, plan=plan, reason=reason, redraw_of=redraw_of))
+
+
+@transaction.atomic
+def plan_reveal(*, actor, plan: Plan):
+    """Step two: draw with the committed seed and pools, then publish seed and result."""
+    _check_role(actor, ORGANISERS, "组织随机抽取")
+    _check_scope(actor, plan.agency)
+    return draw_reveal_held(subject=plan.draw_subject, actor=actor)
 
 
 # --- tasks (inspection cases) ----------------------------------------------------------------------
@@ -200,7 +255,8 @@ def check_avoidance(entity: MarketEntity, officers: list) -> None:
     """回避: an officer declared related to the entity may not inspect it, drawn or assigned."""
     from sanxiang.common.exceptions import OfficerNotQualified
 
-    clash = Avoidance.objects.filter(entity=entity, officer__in=officers).select_related("officer").first()
+    clash = (Avoidance.objects.filter(entity=entity, officer__in=officers, withdrawn_at__isnull=True)
+             .select_related("officer").first())
     if clash is not None:
         raise OfficerNotQualified(f"{clash.officer.name}已申报与{entity.name}存在利害关系（{clash.reason}），"
                                   "应当回避，不得参加对该对象的检查（《行政处罚法》第四十三条）",
@@ -222,6 +278,10 @@ def task_open_from_draw(*, actor, plan: Plan, uscc: str):
     draw = draw_selectors.current_draw(plan.draw_subject)
     if draw is None:
         raise TransitionNotAllowed("本计划尚未随机抽取", code="not_drawn", rule=RULE_DRAW)
+    if draw_selectors.waiting_commitment(plan.draw_subject) is not None:
+        # A redraw is committed: the current result may be replaced, so no task is opened from it.
+        raise TransitionNotAllowed("本计划已记录重新抽取的种子承诺，须待重新抽取完成后再生成检查任务",
+                                   code="redraw_waiting", rule=RULE_DRAW)
     row = next((t for t in draw.result["targets"] if t["id"] == uscc), None)
     if row is None:
         raise ValidationFailed("该对象不在本次抽取结果中", field="uscc", code="not_drawn_target", rule=RULE_DRAW)

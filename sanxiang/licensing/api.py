@@ -15,7 +15,12 @@ from sanxiang.common.exceptions import NotFound, ValidationFailed
 from sanxiang.common.parsers import JSONParser
 from sanxiang.licensing import selectors
 from sanxiang.licensing.forms import applicant_from, files_from
-from sanxiang.licensing.services import application_register, application_submit, materials_add
+from sanxiang.licensing.services import (
+    application_register,
+    application_submit,
+    materials_add,
+    materials_supplement_online,
+)
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
 
@@ -124,6 +129,24 @@ class PublicApplyApi(_Uploads):
                          "progress": "/progress/",
                          "notice": "请妥善保存申请编号和查询码（查询码只显示这一次），凭其在“办理进度查询”查看进度"},
                         status=201)
+
+
+class PublicSupplementApi(_Uploads):
+    """网上补正: multipart with `number`, `query_code` and one file per listed material (material_<key>)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "additionalProperties": True}},
+                   responses={201: dict}, summary="网上提交补正材料（凭申请编号和查询码，公开，限频）")
+    def post(self, request):
+        application, rows = materials_supplement_online(number=str(request.data.get("number", "")),
+                                                        code=str(request.data.get("query_code", "")),
+                                                        files=files_from(request.FILES))
+        return Response({"number": application.number,
+                         "materials": [{"key": r.key, "label": r.label, "sha256": r.file.sha256}
+                                       for r in rows if hasattr(r, "key")],
+                         "notice": "补正材料已提交，承办人员登记补正后继续审查受理"}, status=201)
 
 
 class ApplicationListApi(_Uploads):

@@ -7,6 +7,7 @@ from sanxiang.licensing import api
 urlpatterns = [
     path("public/licensing/items/<int:pk>/guide/", api.PublicGuideApi.as_view(), name="api-licensing-guide"),
     path("public/licensing/items/<int:pk>/apply/", api.PublicApplyApi.as_view(), name="api-licensing-apply"),
+    path("public/licensing/supplement/", api.PublicSupplementApi.as_view(), name="api-licensing-supplement"),
     path("public/fees/", api.PublicFeeListApi.as_view(), name="api-fee-list"),
     path("licensing/applications/", api.ApplicationListApi.as_view(), name="api-licensing-applications"),
     path("licensing/applications/<int:pk>/register/", api.ApplicationRegisterApi.as_view(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from sanxiang.common.tracking import Progress, ProgressStep, query_code_matches, tracker
@@ -52,6 +54,8 @@ def application_progress(number: str, code: str) -> Progress | None:
             outcome = f"{result}（{decision.number}，{decision.decided_on}）"
         elif case.state in ("not_accepted", "not_accepted_service"):
             outcome = "不予受理"
+        if case.state == "supplement":  # the applicant may upload what the 补正材料通知书 listed
+            links.append(("在线补正材料", f"{reverse('licensing:supplement')}?{urlencode({'number': application.number})}"))
         for publication in case.publications.filter(status=PublicationStatus.PUBLISHED):
             links.append(("决定公示", reverse("portal:decision", args=[publication.pk])))
     return Progress(kind="licensing", kind_label="行政许可申请", number=application.number,

@@ -13,12 +13,14 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.parties import validate_party_fields
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.models import next_number
-from sanxiang.common.tracking import new_query_code, query_code_hash
+from sanxiang.common.tracking import new_query_code, normalise_query_code, query_code_hash, query_code_matches
 from sanxiang.ledger.services import ledger_append
 from sanxiang.licensing.models import Application, ApplicationMaterial, Channel, ServiceGuide
 from sanxiang.records.services import _hashes_of, blob_put, check_size, file_store
 
 PUBLIC_ACTOR = "public:online-application"
+PUBLIC_SUPPLEMENT_ACTOR = "public:online-supplement"
+ART32 = "行政许可法第三十二条"
 MAX_MATERIALS = 20
 
 
@@ -130,10 +132,63 @@ def materials_add(*, application: Application, actor, files: dict) -> list:
     officer = getattr(actor, "officer", None)
     if officer is None or not case.officers.filter(pk=officer.pk).exists():
         raise RoleNotAllowed("补正材料须由本案承办人员登记", code="not_assigned")
+    return _supplement_store(application, files, actor=actor, summary="补充材料")
+
+
+def _supplement_store(application: Application, files: dict, *, actor, summary: str) -> list:
+    """Store 补正 materials (the online application's validation and storage) and log them."""
     rows = _store_materials(application, _item_open(application.item), files, supplement=True)
     if not rows:
         raise ValidationFailed("请选择要上传的材料", field="materials", code="materials_required")
+    count = len([r for r in rows if isinstance(r, ApplicationMaterial)])
     ledger_append(kind="licensing.materials", actor=actor, agency=application.agency, subjects=[application, *rows],
                   files=[m.file.sha256 for m in rows if isinstance(m, ApplicationMaterial)],
-                  summary=f"申请{application.number}补充材料{len([r for r in rows if isinstance(r, ApplicationMaterial)])}份")
+                  summary=f"申请{application.number}{summary}{count}份")
     return rows
+
+
+def application_by_code(number: str, code: str) -> Application:
+    """The application an applicant names by number and query code. A wrong code and an unknown
+    number get the same answer, so the form tells a guesser nothing."""
+    application = (Application.objects.select_related("case", "item", "agency")
+                   .filter(number=(number or "").strip()).first())
+    if application is None or not query_code_matches(normalise_query_code(code), application.query_code_hash):
+        raise ValidationFailed("申请编号或查询码不正确（查询码在提交申请时显示一次）", field="query_code",
+                               code="query_code_wrong")
+    return application
+
+
+def requested_materials(application: Application) -> list[dict]:
+    """The materials the 补正材料通知书 listed ({"key", "label", "done"}), in the guide's order."""
+    case = application.case
+    asked = set((case.data or {}).get("missing_materials") or []) if case is not None else set()
+    guide = ServiceGuide.objects.filter(item=application.item).first()
+    have = application.material_keys()
+    return [{"key": m["key"], "label": m["label"], "done": m["key"] in have}
+            for m in (guide.materials if guide else []) if m["key"] in asked]
+
+
+def supplement_application(number: str, code: str) -> Application:
+    """The application, when the applicant may supplement it online: its case waits for 补正."""
+    application = application_by_code(number, code)
+    case = application.case
+    if case is None or case.state != "supplement":
+        raise TransitionNotAllowed("该申请当前不在补正环节（未收到补正材料通知书，或补正已登记），无须在线补正",
+                                   code="not_in_supplement", rule=ART32)
+    return application
+
+
+@transaction.atomic
+def materials_supplement_online(*, number: str, code: str, files: dict) -> tuple[Application, list]:
+    """网上补正: the applicant (number + query code, no login) uploads the materials the 补正材料通知书
+    listed while the case waits for them; the officer then records the 补正 (登记补正材料) and the
+    examination for 受理 resumes. Only listed materials are taken."""
+    application = supplement_application(number, code)
+    application = Application.objects.select_for_update().select_related("case", "item").get(pk=application.pk)
+    asked = {m["key"]: m for m in requested_materials(application)}
+    for key in files:
+        if key not in asked:
+            raise ValidationFailed(f"“{key}”不在补正材料通知书所列需补正的材料内（《行政许可法》第三十二条）",
+                                   field=f"materials.{key}", code="material_not_requested", rule=ART32)
+    rows = _supplement_store(application, files, actor=PUBLIC_SUPPLEMENT_ACTOR, summary="网上补正材料")
+    return application, rows

@@ -15,7 +15,14 @@ from sanxiang.cases.choices import PartyKind
 from sanxiang.common.exceptions import DomainError, NotFound
 from sanxiang.licensing import selectors
 from sanxiang.licensing.forms import applicant_from, files_from
-from sanxiang.licensing.services import application_register, application_submit, materials_add
+from sanxiang.licensing.services import (
+    application_register,
+    application_submit,
+    materials_add,
+    materials_supplement_online,
+    requested_materials,
+    supplement_application,
+)
 from sanxiang.records.uploads import HashingUploadHandler
 from sanxiang.registry.models import EnforcementItem, Officer
 
@@ -54,6 +61,37 @@ def _apply(request, pk):
         return render(request, "licensing/portal/submitted.html", {"item": item, "application": application,
                                                                    "code": code}, status=201)
     return render(request, "licensing/portal/apply.html", context)
+
+
+@csrf_exempt
+def supplement(request):
+    if request.method == "POST":
+        request.upload_handlers = [HashingUploadHandler(request)]  # before the body is read
+    return _supplement(request)
+
+
+@csrf_protect
+def _supplement(request):
+    """网上补正 (no login; number + query code, rate-limited like the progress lookup): first the
+    materials the 补正材料通知书 listed, then their upload. Number and code are re-checked each post."""
+    values = {"number": request.POST.get("number") or request.GET.get("number", ""),
+              "query_code": request.POST.get("query_code", "")}
+    context = {"values": values, "error": None, "error_field": "", "application": None, "requested": [],
+               "done": None}
+    if request.method != "POST":
+        return render(request, "licensing/portal/supplement.html", context)
+    try:
+        application = supplement_application(values["number"], values["query_code"])
+        context.update(application=application, requested=requested_materials(application))
+        if request.POST.get("step") == "upload":
+            application, rows = materials_supplement_online(number=values["number"], code=values["query_code"],
+                                                            files=files_from(request.FILES))
+            context["done"] = [r for r in rows if hasattr(r, "key")]
+            return render(request, "licensing/portal/supplement.html", context, status=201)
+    except DomainError as exc:
+        context.update(error=exc, error_field=exc.field or "")
+        return render(request, "licensing/portal/supplement.html", context, status=exc.status)
+    return render(request, "licensing/portal/supplement.html", context)
 
 
 def fee_list(request):

@@ -105,6 +105,18 @@ def plan_kw(w):
     return {"pk": inspection_world_for(w)[0].plan.pk}
 
 
+def avoidance_kw(w):
+    """A 回避 declared by the unit head for bob (no persona), so every persona's withdrawal is someone else's."""
+    from sanxiang.inspections import services
+    from sanxiang.inspections.models import Avoidance
+    from sanxiang.inspections.testing import inspection_world_for
+
+    iw = inspection_world_for(w)[0]
+    row = Avoidance.objects.filter(officer=w.world.bob_officer, entity=iw.entities[-1]).first()
+    return {"pk": (row or services.avoidance_declare(actor=w.world.carol, officer=w.world.bob_officer,
+                                                      entity=iw.entities[-1], reason="亲属关系")).pk}
+
+
 def draw_kw(w):
     from sanxiang.inspections.testing import inspection_world_for
 
@@ -451,6 +463,10 @@ EXPECTED: dict[str, list[Probe]] = {
     # are the agency's (not a case yet: an officer's registration opens it).
     "licensing:apply": [Probe("get", licensing_kw, public())],
     "licensing:fees": [Probe("get", status=public())],
+    # 网上补正: no login; number + query code decide (an empty form names the code field, 400).
+    "licensing:supplement": [Probe("get", status=public()),
+                             Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
+    "api-licensing-supplement": [Probe("post", status=public(400), data=lambda w: {}, scoped_404=False)],
     "licensing:applications": [Probe("get", status=expect(200, anon=302, root=403, audrey=403),
                                      markers=[(lambda w: licensing_application(w).number, IN_SCOPE)])],
     # One officer is too few (refused with the rule, back to the list); other agencies 404.
@@ -520,8 +536,27 @@ EXPECTED: dict[str, list[Probe]] = {
     "api-check-items": [Probe("get", status=public())],
     "inspections:home": [Probe("get", status=expect(200, anon=302))],
     "inspections:template": [Probe("get", status=expect(200, anon=302))],
-    "inspections:draw": [Probe("post", plan_kw, case_page(302), refused=("alice", "oscar", "dave", "sam"))],
+    # Already drawn: the heads get the plan page back with the rule (409); the other roles are refused.
+    "inspections:draw": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
+                               refused=("alice", "oscar", "dave", "sam"))],
+    # The two steps of the staff page: a commitment for a plan already drawn needs the draw it replaces
+    # (409 for the heads); nothing is committed, so there is nothing to draw (409).
+    "inspections:commit": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
+                                 refused=("alice", "oscar", "dave", "sam"))],
+    "inspections:reveal": [Probe("post", plan_kw, case_page(302, carol=409, erin=409),
+                                 refused=("alice", "oscar", "dave", "sam"))],
     "inspections:task": [Probe("post", plan_kw, case_page(302), data=lambda w: {"uscc": ""})],
+    # The plan form answers everyone signed in (a notice for those who may not plan); an empty post is
+    # refused with the field named (400) before the role is looked at.
+    "inspections:plan_new": [Probe("get", status=expect(200, anon=302)),
+                             Probe("post", status=expect(400, anon=302), data=lambda w: {})],
+    "inspections:plan": [Probe("get", plan_kw, case_page(200))],
+    # 回避申报: an empty declaration names the field; a withdrawal without its reason is refused with the
+    # rule for the heads, by role for officers (not their own) and the other roles.
+    "inspections:avoidances": [Probe("get", status=expect(200, anon=302)),
+                               Probe("post", status=expect(400, anon=302), data=lambda w: {})],
+    "inspections:avoidance_withdraw": [Probe("post", avoidance_kw, case_page(302), data=lambda w: {},
+                                             refused=("alice", "oscar", "dave", "sam"))],
     "inspections:import": [Probe("post", status=expect(302), data=lambda w: {})],
     "api-plan-draw": [Probe("post", plan_kw, case_api(403, carol=409, erin=409), data=lambda w: {}, json=True)],
     "api-plan-task": [Probe("post", plan_kw, case_api(400), data=lambda w: {"uscc": ""}, json=True)],

@@ -34,7 +34,7 @@ SCOPED = {"cases.case", "cases.party", "cases.caseofficer", "cases.caseevent", "
 # public's applications, error reports and 信用修复 applications): the same one rule, checked below
 # for the users who must see nothing; their own apps' tests check who sees which row.
 AGENCY_SCOPED = {"licensing.feeitem", "licensing.application", "exchange.annualreport", "monitoring.alert",
-                 "disclosure.errorreport", "disclosure.creditrepair"}
+                 "disclosure.errorreport", "disclosure.creditrepair", "draws.seedcommitment"}
 
 
 @pytest.fixture
