@@ -24,6 +24,12 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
+def role_labels(roles) -> str:
+    """The roles' Chinese names in the order Role declares them (a set has no stable order)."""
+    wanted = {str(r) for r in roles}
+    return "、".join(label for value, label in Role.choices if value in wanted)
+
+
 # Administrator roles: no agency, no case content (三权分立).
 ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # Roles allowed into /admin/ (the audit administrator reads the trail on /staff/audit/ instead).

@@ -13,7 +13,7 @@ import unicodedata
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import Role, role_labels
 from sanxiang.cases.choices import PartyKind
 from sanxiang.cases.models import Party, PartyName
 from sanxiang.common.exceptions import RoleNotAllowed, ValidationFailed
@@ -156,7 +156,7 @@ def party_rename(*, party: Party, actor, new_name: str, reason: str, evidence_re
     the one on the resident ID card, and a mismatch is an error to correct at the source.
     """
     if actor.role not in RENAME_ROLES or actor.agency_id is None:
-        labels = "、".join(Role(r).label for r in RENAME_ROLES)
+        labels = role_labels(RENAME_ROLES)
         raise RoleNotAllowed(f"当事人更名登记须由执法机关的{labels}办理", code="role_not_allowed")
     party = Party.objects.select_for_update().get(pk=party.pk)
     if party.is_citizen:

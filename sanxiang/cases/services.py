@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import Role, role_labels
 from sanxiang.cases import engine
 from sanxiang.cases.engine import FlowSpec, StepSpec, clean_value, flow_spec
 from sanxiang.cases.facts import check_av_records
@@ -49,7 +49,7 @@ def today() -> dt.date:
 
 def _check_role(actor, roles, what: str) -> None:
     if actor.role not in roles:
-        labels = "、".join(Role(r).label for r in roles)
+        labels = role_labels(roles)
         raise RoleNotAllowed(f"“{what}”须由{labels}办理，您的角色是{Role(actor.role).label}",
                              code="role_not_allowed")
 

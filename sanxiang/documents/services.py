@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import role_labels
 from sanxiang.accounts.scoping import OutOfScope
 from sanxiang.cases.engine import flow_spec
 from sanxiang.cases.models import Case
@@ -49,7 +49,7 @@ def _check_role(actor, kind: DocumentKind) -> None:
     """Documents are made by the staff of the case's agency (scope is checked first), in the
     roles the kind names; supervisors and administrators read them but do not make them."""
     if actor.role not in kind.roles or actor.agency_id is None:
-        labels = "、".join(Role(r).label for r in kind.roles)
+        labels = role_labels(kind.roles)
         raise RoleNotAllowed(f"《{kind.name}》须由办案机关的{labels}制作", code="role_not_allowed")
 
 

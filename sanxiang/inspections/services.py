@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import Role, role_labels
 from sanxiang.common.canonical import canonical_bytes, sha256_hex
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.common.services import record_save
@@ -40,7 +40,7 @@ RULE_AVOID = "执法人员回避（《行政处罚法》第四十三条）"
 
 def _check_role(actor, roles, what: str) -> None:
     if getattr(actor, "role", None) not in roles:
-        labels = "、".join(Role(r).label for r in roles)
+        labels = role_labels(roles)
         raise RoleNotAllowed(f"“{what}”须由{labels}办理", code="role_not_allowed")
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import Role, role_labels
 from sanxiang.common.exceptions import NotFound, RoleNotAllowed, TransitionNotAllowed, ValidationFailed
 from sanxiang.ledger.services import ledger_append
 from sanxiang.registry.choices import ActionKind, OfficerStatus, StaffType
@@ -45,7 +45,7 @@ def training_hours(officer: Officer, year: int) -> Decimal:
 
 def _check_actor(actor, officer: Officer, action: str) -> None:
     if actor.role not in ACT_ROLES[action]:
-        labels = "、".join(Role(r).label for r in sorted(ACT_ROLES[action]))
+        labels = role_labels(ACT_ROLES[action])
         raise RoleNotAllowed(f"执法证“{CertificateAction(action).label}”须由{labels}办理", code="role_not_allowed",
                              rule=RULE)
     visible = actor.visible_agency_ids()
