@@ -78,12 +78,7 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
 def home(request):
     return render(request, "portal/home.html", {
         "latest": selectors.published()[:10], "agencies": registry.public_agencies(), "ledger_size": ledger_size(),
-        "stats": {
-            "agencies": registry.public_agencies().count(),
-            "officers": registry.public_officers().count(),
-            "items": registry.public_items().count(),
-            "decisions": selectors.published_count(),
-        },
+        "stats": selectors.portal_figures(),
     })
 
 
