@@ -11,8 +11,8 @@ state hash, the published document), inserted with executemany / COPY, with the 
 computed in memory and a signed checkpoint at the end — so the decision page's proof links work.
 All decisions hang off one case of the test world (the portal never reads cases).
 
-The server runs as `make demo` runs it: scripts/serve_with_worker.sh (waitress, one process,
-8 threads, with the job worker beside it). wrk runs on loopback, 2 threads, 8 connections, 30 s
+The server runs as `make demo` runs it: scripts/serve_with_worker.sh (`sanxiang serve`: one
+waitress process per core, 4 threads each, with the one job worker beside it; no demo witnesses). wrk runs on loopback, 2 threads, 8 connections, 30 s
 per page; p50/p95/p99 come from wrk's own latency histogram (a Lua `done` hook, since --latency
 prints no p95). The table compares each size with the first.
 """
@@ -56,6 +56,27 @@ request = function()
   return wrk.format(nil, "/decisions/" .. ids[math.random(1, #ids)] .. "/")
 end
 """
+
+
+def ensure_wrk() -> str:
+    """Debian's wrk (the load generator); installed with apt-get when missing, as
+    scripts/ensure_system_packages.sh installs the test suite's packages (the bench only needs it)."""
+    import shutil
+
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print("== wrk missing: apt-get install wrk", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    installed = subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], env=env).returncode == 0
+    if not installed:  # the package lists may be missing on a fresh machine
+        subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, check=False)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], env=env, check=False)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed (Debian package `wrk`) and could not be installed")
+    return found
 
 
 def free_port() -> int:
@@ -296,11 +317,14 @@ def wrk(port: int, path: str, duration: int, connections: int, workdir: Path, id
     with answer:
         status = answer.status
         matches = answer.read().decode().count('href="/decisions/') if path.startswith("/decisions/?q=") else None
+    load_before = os.getloadavg()[0]
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
     result = json.loads(line[len("RESULT "):])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    # The machine may be shared: the 1-minute load average before and after the page's run.
+    result["load"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     result["status"] = status
     result["matches"] = matches
     return result
@@ -321,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sanxiang-portal-bench-"))
 
+    if not args.fill_only:
+        ensure_wrk()
     from bench.env import configure
 
     vendor = configure(workdir, os.environ.get("DATABASE_URL"))
@@ -357,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
                 results[size][label] = r
                 print(f"   {label:<22} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms"
                       f"  p99 {r['p99'] / 1000:7.1f} ms  errors {r['errors'] + r['non2xx']}"
-                      + (f"  ({r['matches']} links)" if r["matches"] is not None else ""), flush=True)
+                      + (f"  ({r['matches']} links)" if r["matches"] is not None else "")
+                      + f"  load {r['load'][0]}→{r['load'][1]}", flush=True)
         finally:
             stop_server(server)
         if args.json:
@@ -365,8 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.fill_only:
         return 0
     first = sizes[0]
-    print(f"\n== {vendor}: waitress 1 process × 8 threads (scripts/serve_with_worker.sh), wrk -t2 -c{args.connections} "
-          f"-d{args.duration}s")
+    from sanxiang.common import serving
+
+    workers = os.environ.get("SANXIANG_WEB_WORKERS") or serving.default_workers()
+    threads = os.environ.get("SANXIANG_WEB_THREADS") or 4
+    print(f"\n== {vendor}: waitress {workers} processes × {threads} threads and the job worker "
+          f"(scripts/serve_with_worker.sh), wrk -t2 -c{args.connections} -d{args.duration}s on {os.cpu_count()} cores")
     head = f"{'page':<22}" + "".join(f" | {f'{s:,}':>30}" for s in sizes) + " | p95 ratio"
     print(head)
     print(f"{'':<22}" + "".join(f" | {'req/s   p50   p95   p99 (ms)':>30}" for _ in sizes) + " |")

@@ -7,6 +7,12 @@ loaded code), each a waitress server with `threads` threads on that socket: the 
 new connection to whichever child accepts it first. The parent only supervises: a child that dies
 is started again, SIGINT/SIGTERM stop them all.
 
+Balance. Each waitress process accepts greedily, so the process that wakes first takes most of a
+burst of new connections (8 keep-alive connections opened at once landed 6 and 2), and one core
+then serves three quarters of the load. The children publish how many connections each holds in
+a small array shared through the fork (`ConnectionBalance`); a child accepts only while it holds
+no more than the least-loaded one, so the others wait in the kernel's backlog for that one.
+
 Why waitress children rather than gunicorn: waitress refuses a body over max_request_body_size
 from its Content-Length, de-chunks chunked bodies (setting CONTENT_LENGTH, which Django needs to
 read them at all) and spools large ones to disk before the app sees them — the request-size
@@ -46,6 +52,30 @@ def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket
     return sock
 
 
+class ConnectionBalance:
+    """Per-child connection counts in shared memory (made before the fork; no lock: each child
+    writes only its own slot, and a count read a moment stale only costs a little balance)."""
+
+    def __init__(self, workers: int):
+        from multiprocessing.sharedctypes import RawArray
+
+        self.counts = RawArray("l", workers)
+
+    def attach(self, server, slot: int) -> None:
+        """Make the waitress server of child `slot` accept only while it is among the least loaded.
+        waitress asks `readable()` of its listening socket on every turn of its loop, so that is
+        where the count is published and the decision taken."""
+        counts, accepts = self.counts, server.readable
+        counts[slot] = 0
+
+        def readable() -> bool:
+            mine = len(server._map)  # this process's channels (+ the same fixed few in every child)
+            counts[slot] = mine
+            return accepts() and mine <= min(counts)
+
+        server.readable = readable
+
+
 def _close_inherited_connections() -> None:
     # A database or cache connection opened before the fork (system checks, key checks) must not be
     # shared by several processes: each child opens its own on first use.
@@ -56,13 +86,13 @@ def _close_inherited_connections() -> None:
     caches.close_all()
 
 
-def _run_child(run: Callable[[], None]) -> None:
+def _run_child(run: Callable[[int], None], slot: int) -> None:
     """In the forked child: default signal handling (SIGTERM ends it), serve, never return."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     code = 0
     try:
-        run()
+        run(slot)
     except KeyboardInterrupt:
         pass
     except BaseException:  # noqa: BLE001 — reported, then the parent decides whether to restart
@@ -76,8 +106,8 @@ def _run_child(run: Callable[[], None]) -> None:
     os._exit(code)
 
 
-def supervise(run: Callable[[], None], workers: int, log: Callable[[str], None] = print) -> int:
-    """Fork `workers` children running `run` and keep that many alive until SIGINT/SIGTERM.
+def supervise(run: Callable[[int], None], workers: int, log: Callable[[str], None] = print) -> int:
+    """Fork `workers` children running `run(slot)` and keep that many alive until SIGINT/SIGTERM.
     Returns the exit status for the command (0 on a requested stop)."""
     _close_inherited_connections()
     children: dict[int, tuple[int, float]] = {}  # pid -> (slot, started)
@@ -86,7 +116,7 @@ def supervise(run: Callable[[], None], workers: int, log: Callable[[str], None] 
     def spawn(slot: int) -> None:
         pid = os.fork()
         if pid == 0:
-            _run_child(run)
+            _run_child(run, slot)
         children[pid] = (slot, time.monotonic())
 
     def stop(signum, _frame) -> None:

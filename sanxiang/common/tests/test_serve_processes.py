@@ -4,6 +4,7 @@ is replaced, SIGTERM stops them all, and requests are answered by more than one 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -85,3 +86,38 @@ def test_sigterm_stops_every_process(served):
         _wait(lambda pid=pid: not os.path.exists(f"/proc/{pid}") or
               open(f"/proc/{pid}/stat").read().split()[2] == "Z", 10)
     assert "3 个进程 × 2 个线程" in proc.stdout.read().decode()
+
+
+def _connections_per_process(port: int) -> list[int]:
+    out = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"], capture_output=True,
+                         text=True).stdout
+    counts: dict[str, int] = {}
+    for line in out.splitlines():
+        for pid in re.findall(r"pid=(\d+)", line):
+            counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values())
+
+
+def test_keep_alive_connections_opened_at_once_are_spread_over_the_processes(served):
+    # Six connections wait in the backlog while one process runs first: without the balance it
+    # accepted all six (the one that wakes first takes a burst: 6 of wrk's 8 landed on one of 2).
+    proc, port = served
+    children = sorted(_children(proc.pid))
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    sockets = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(6)]
+    try:
+        os.kill(children[0], signal.SIGCONT)
+        time.sleep(1.0)
+        for pid in children[1:]:
+            os.kill(pid, signal.SIGCONT)
+        for sock in sockets:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for sock in sockets:
+            assert sock.recv(12).startswith(b"HTTP/1.1 200")
+        assert _wait(lambda: _connections_per_process(port) == [2, 2, 2] or None, 10)
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGCONT)
+        for sock in sockets:
+            sock.close()

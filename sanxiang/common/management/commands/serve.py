@@ -37,17 +37,21 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers 与 --threads 须为正整数 / must be at least 1")
         sock = serving.listening_socket(host, port)
+        balance = serving.ConnectionBalance(workers)
 
-        def run() -> None:
+        def run(slot: int = 0) -> None:
             # Evidence uploads: read the socket in 1 MiB pieces (the default 8 KiB costs a Python
             # round per 8 KiB), and keep at most 1 MiB of a request body in memory — waitress spools
             # the rest of each body to a temporary file before the app streams it. Because waitress
             # receives the whole body before the app sees the request, its own cap is what stops a
             # huge Content-Length from being spooled to disk: it is the largest of the per-endpoint
             # caps (one evidence chunk plus slack), and common.middleware applies the smaller ones.
-            create_server(application, sockets=[sock], threads=threads,
-                          max_request_body_size=settings.REQUEST_MAX_BYTES_LARGEST,
-                          recv_bytes=1 << 20, inbuf_overflow=1 << 20, ident="sanxiang").run()
+            server = create_server(application, sockets=[sock], threads=threads,
+                                   max_request_body_size=settings.REQUEST_MAX_BYTES_LARGEST,
+                                   recv_bytes=1 << 20, inbuf_overflow=1 << 20, ident="sanxiang")
+            if workers > 1:
+                balance.attach(server, slot)
+            server.run()
 
         self.stdout.write(f"Sanxiang 已启动：http://{host}:{port}/ （{workers} 个进程 × {threads} 个线程；Ctrl+C 停止）")
         self.stdout.flush()
