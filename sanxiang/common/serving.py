@@ -12,6 +12,8 @@ burst of new connections (8 keep-alive connections opened at once landed 6 and 2
 then serves three quarters of the load. The children publish how many connections each holds in
 a small array shared through the fork (`ConnectionBalance`); a child accepts only while it holds
 no more than the least-loaded one, so the others wait in the kernel's backlog for that one.
+Counts read a moment stale still let a burst land within a connection or two of even (wrk's 8 over
+2 processes: 4/4 or 5/3); over many short connections the spread evens out by itself.
 
 Why waitress children rather than gunicorn: waitress refuses a body over max_request_body_size
 from its Content-Length, de-chunks chunked bodies (setting CONTENT_LENGTH, which Django needs to
