@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 run()
             except KeyboardInterrupt:
                 pass
+            finally:
+                sock.close()
             return
         status = serving.supervise(run, workers, log=lambda line: self.stderr.write(line))
         if status:
