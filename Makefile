@@ -17,7 +17,7 @@ NPM_STAMP = node_modules/.installed
 help:
 	@echo "make install      venv + pip install -e '.[test]' + npm ci (each only when needed)"
 	@echo "make system-deps  apt-install PostgreSQL server, Chromium and CJK fonts if missing"
-	@echo "make demo         migrate, load demo data, serve on PORT=$(PORT) with the job worker beside it (RESET=1 to reload)"
+	@echo "make demo         migrate, load demo data, serve on PORT=$(PORT) (a process per core) with the job worker and two witnesses beside it (RESET=1 to reload)"
 	@echo "make worker       run only the job worker (checkpoints, nightly verification, clean-up)"
 	@echo "make test         ruff, then pytest on SQLite, then pytest on a throwaway PostgreSQL"
 	@echo "make test-fast    ruff, then pytest on SQLite without browser and slow tests"
@@ -46,8 +46,9 @@ system-deps:
 demo: install
 	$(SANXIANG) migrate --noinput
 	$(SANXIANG) load_demo $(if $(filter 1 yes true,$(RESET)),--reset)
+	$(SANXIANG) demo_witnesses $(if $(filter 1 yes true,$(RESET)),--reset-state)
 	$(SANXIANG) collectstatic --noinput -v0
-	SANXIANG=$(SANXIANG) bash scripts/serve_with_worker.sh $(PORT)
+	SANXIANG=$(SANXIANG) DEMO_WITNESSES=1 bash scripts/serve_with_worker.sh $(PORT)
 
 worker: install
 	$(SANXIANG) worker

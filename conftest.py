@@ -14,12 +14,11 @@ def _isolated_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate-limit counters live in the (process-wide) cache; one test's logins must not throttle
-    # the next test's.
-    from django.core.cache import cache
-
-    cache.clear()
+def _fresh_rate_limits(settings, tmp_path):
+    # Rate-limit counters live in the cache (a file shared by the server's processes); each test
+    # gets its own, so one test's logins never throttle the next test's and var/ is left alone.
+    settings.CACHES = {"default": {"BACKEND": "sanxiang.common.sqlite_cache.SqliteCache",
+                                   "LOCATION": str(tmp_path / "cache.sqlite3")}}
     yield
 
 

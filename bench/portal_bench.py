@@ -11,8 +11,8 @@ state hash, the published document), inserted with executemany / COPY, with the 
 computed in memory and a signed checkpoint at the end — so the decision page's proof links work.
 All decisions hang off one case of the test world (the portal never reads cases).
 
-The server runs as `make demo` runs it: scripts/serve_with_worker.sh (waitress, one process,
-8 threads, with the job worker beside it). wrk runs on loopback, 2 threads, 8 connections, 30 s
+The server runs as `make demo` runs it: scripts/serve_with_worker.sh (`sanxiang serve`: one
+waitress process per core, 4 threads each, with the one job worker beside it; no demo witnesses). wrk runs on loopback, 2 threads, 8 connections, 30 s
 per page; p50/p95/p99 come from wrk's own latency histogram (a Lua `done` hook, since --latency
 prints no p95). The table compares each size with the first.
 """
@@ -56,6 +56,27 @@ request = function()
   return wrk.format(nil, "/decisions/" .. ids[math.random(1, #ids)] .. "/")
 end
 """
+
+
+def ensure_wrk() -> str:
+    """Debian's wrk (the load generator); installed with apt-get when missing, as
+    scripts/ensure_system_packages.sh installs the test suite's packages (the bench only needs it)."""
+    import shutil
+
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print("== wrk missing: apt-get install wrk", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    installed = subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], env=env).returncode == 0
+    if not installed:  # the package lists may be missing on a fresh machine
+        subprocess.run([*sudo, "apt-get", "update", "-q"], env=env, check=False)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], env=env, check=False)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed (Debian package `wrk`) and could not be installed")
+    return found
 
 
 def free_port() -> int:
@@ -180,7 +201,7 @@ class Filler:
                     pubs.append(p)
                     rows.append((base + k, leaf, body, "publication.publish", p.ledger_ref(), agency.code, "dave",
                                  True, now))
-                Publication.objects.bulk_create(pubs, batch_size=2000)
+                _insert_publications(connection, pubs, self.vendor == "postgresql")
                 _insert_entries(connection, rows, self.vendor == "postgresql")
                 self.accumulator.extend([r[1] for r in rows])
                 _insert_nodes(connection, self.nodes, self.vendor == "postgresql")
@@ -214,6 +235,41 @@ class Filler:
             ("文号搜索 number", "/decisions/?q=" + quote(self.number(agency, middle))),
             ("决定页 decision", "RANDOM"),
         ]
+
+
+
+def _insert_publications(connection, pubs: list, postgres: bool) -> None:
+    """The rows bulk_create would write, without its per-value compiler work (half the fill's time):
+    each column's database value once, then COPY on PostgreSQL and executemany on SQLite."""
+    from django.db import connections
+    from django.db.models import JSONField
+
+    from sanxiang.disclosure.models import Publication
+
+    connection = connections[connection.alias]  # the connection itself, not the proxy, in the loop
+    fields = Publication._meta.local_concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    json_fields = {i for i, f in enumerate(fields) if isinstance(f, JSONField)}
+    rows = []
+    for pub in pubs:
+        row = []
+        for i, f in enumerate(fields):
+            value = getattr(pub, f.attname)
+            if i in json_fields:
+                # Django's own encoding of a JSONField value (plain json.dumps), as text for both engines.
+                row.append(json.dumps(value, cls=f.encoder))
+            else:
+                row.append(f.get_db_prep_save(value, connection))
+        rows.append(row)
+    table = Publication._meta.db_table
+    with connection.cursor() as cursor:
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def start_server(workdir: Path, port: int, env: dict) -> subprocess.Popen:
@@ -261,11 +317,14 @@ def wrk(port: int, path: str, duration: int, connections: int, workdir: Path, id
     with answer:
         status = answer.status
         matches = answer.read().decode().count('href="/decisions/') if path.startswith("/decisions/?q=") else None
+    load_before = os.getloadavg()[0]
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
     result = json.loads(line[len("RESULT "):])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    # The machine may be shared: the 1-minute load average before and after the page's run.
+    result["load"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     result["status"] = status
     result["matches"] = matches
     return result
@@ -278,12 +337,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workdir", type=Path, default=None, help="kept afterwards (default: a temp dir, removed)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--fill-only", action="store_true",
+                        help="fill --workdir to the last size and stop (measure later with --measure-existing)")
     parser.add_argument("--measure-existing", action="store_true",
                         help="measure the database already in --workdir as it is (a fill that was stopped)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sanxiang-portal-bench-"))
 
+    if not args.fill_only:
+        ensure_wrk()
     from bench.env import configure
 
     vendor = configure(workdir, os.environ.get("DATABASE_URL"))
@@ -302,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds = filler.grow(size) if not args.measure_existing else 0.0
         print(f"   filled in {seconds:,.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
               flush=True)
+        if args.fill_only:
+            continue
         port = free_port()
         server = start_server(workdir, port, env)
         from sanxiang.disclosure.models import Publication
@@ -318,14 +383,21 @@ def main(argv: list[str] | None = None) -> int:
                 results[size][label] = r
                 print(f"   {label:<22} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms"
                       f"  p99 {r['p99'] / 1000:7.1f} ms  errors {r['errors'] + r['non2xx']}"
-                      + (f"  ({r['matches']} links)" if r["matches"] is not None else ""), flush=True)
+                      + (f"  ({r['matches']} links)" if r["matches"] is not None else "")
+                      + f"  load {r['load'][0]}→{r['load'][1]}", flush=True)
         finally:
             stop_server(server)
         if args.json:
             args.json.write_text(json.dumps({"vendor": vendor, "results": results}, ensure_ascii=False, indent=1))
+    if args.fill_only:
+        return 0
     first = sizes[0]
-    print(f"\n== {vendor}: waitress 1 process × 8 threads (scripts/serve_with_worker.sh), wrk -t2 -c{args.connections} "
-          f"-d{args.duration}s")
+    from sanxiang.common import serving
+
+    workers = os.environ.get("SANXIANG_WEB_WORKERS") or serving.default_workers()
+    threads = os.environ.get("SANXIANG_WEB_THREADS") or 4
+    print(f"\n== {vendor}: waitress {workers} processes × {threads} threads and the job worker "
+          f"(scripts/serve_with_worker.sh), wrk -t2 -c{args.connections} -d{args.duration}s on {os.cpu_count()} cores")
     head = f"{'page':<22}" + "".join(f" | {f'{s:,}':>30}" for s in sizes) + " | p95 ratio"
     print(head)
     print(f"{'':<22}" + "".join(f" | {'req/s   p50   p95   p99 (ms)':>30}" for _ in sizes) + " |")

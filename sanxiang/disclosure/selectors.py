@@ -4,6 +4,7 @@ see those of their agency scope (Publication.objects.visible_to)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
@@ -71,19 +72,92 @@ def published(query: str = "", agency_code: str = "", *, kind: str = "", penalty
     return qs.order_by("-decided_on", "-pk")
 
 
+PAGE_SIZE = 20
+
+
+class BadCursor(ValueError):
+    """A 翻页 cursor that is not `<YYYY-MM-DD>.<id>`; the view names the field and shows page one."""
+
+
+def _cursor(value: str) -> tuple[dt.date, int] | None:
+    if not value:
+        return None
+    day, _, pk = value.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        raise BadCursor(value) from None
+
+
+def cursor_of(publication: Publication) -> str:
+    return f"{publication.decided_on.isoformat()}.{publication.pk}"
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """One page of a list ordered newest first on (decided_on, id), and the cursors of its
+    neighbours ("" when there is none)."""
+
+    rows: list[Publication]
+    next_cursor: str
+    prev_cursor: str
+
+
+def _newer(qs: QuerySet[Publication], day: dt.date, pk: int) -> QuerySet[Publication]:
+    # (decided_on, id) > (day, pk), written so that the range on decided_on seeks in the
+    # (…, decided_on, id) index and the id only filters the rows of that one day.
+    return qs.filter(decided_on__gte=day).filter(Q(decided_on__gt=day) | Q(pk__gt=pk))
+
+
+def _older(qs: QuerySet[Publication], day: dt.date, pk: int) -> QuerySet[Publication]:
+    return qs.filter(decided_on__lte=day).filter(Q(decided_on__lt=day) | Q(pk__lt=pk))
+
+
+def decision_page(qs: QuerySet[Publication], *, after: str = "", before: str = "",
+                  size: int = PAGE_SIZE) -> DecisionPage:
+    """Keyset pagination of `published(...)`: the `size` rows older than `after` (下一页) or newer
+    than `before` (上一页), or the newest. A deep page costs what the first does: the index is
+    entered at the cursor, never read past OFFSET rows. Raises BadCursor on a malformed cursor."""
+    newest_first = qs.order_by("-decided_on", "-pk")
+    before_key, after_key = _cursor(before), _cursor(after)
+    if before_key:
+        rows = list(_newer(qs, *before_key).order_by("decided_on", "pk")[:size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        more_older = bool(rows) and _older(qs, rows[-1].decided_on, rows[-1].pk).exists()
+    else:
+        base = _older(newest_first, *after_key) if after_key else newest_first
+        rows = list(base[:size + 1])
+        more_older = len(rows) > size
+        rows = rows[:size]
+        more_newer = bool(rows) and after_key is not None and _newer(qs, rows[0].decided_on, rows[0].pk).exists()
+    return DecisionPage(rows=rows, next_cursor=cursor_of(rows[-1]) if more_older else "",
+                        prev_cursor=cursor_of(rows[0]) if more_newer else "")
+
+
 PUBLISHED_COUNT_SECONDS = 60
 
 
 def published_count() -> int:
     """How many decisions are public, for the portal's home page. Counting a million rows reads a
     million index entries on every visit; the figure is kept for a minute (README 门户性能)."""
+    return portal_figures()["decisions"]
+
+
+def portal_figures() -> dict[str, int]:
+    """The home page's four counts (agencies, officers with a certificate, active items, public
+    decisions): the same for every visitor, so counted once a minute for all the web processes
+    (the cache is shared), not four COUNT queries per visit."""
     from django.core.cache import cache
 
-    count = cache.get("portal:published_count")
-    if count is None:
-        count = Publication.objects.released().count()
-        cache.set("portal:published_count", count, PUBLISHED_COUNT_SECONDS)
-    return count
+    from sanxiang.registry import selectors as registry
+
+    figures = cache.get("portal:figures")
+    if figures is None:
+        figures = {"agencies": registry.public_agencies().count(), "officers": registry.public_officers().count(),
+                   "items": registry.public_items().count(), "decisions": Publication.objects.released().count()}
+        cache.set("portal:figures", figures, PUBLISHED_COUNT_SECONDS)
+    return figures
 
 
 def published_get(pk: int) -> Publication | None:

@@ -6,6 +6,8 @@ drawn from the same flow definition the engine runs.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -76,12 +78,7 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
 def home(request):
     return render(request, "portal/home.html", {
         "latest": selectors.published()[:10], "agencies": registry.public_agencies(), "ledger_size": ledger_size(),
-        "stats": {
-            "agencies": registry.public_agencies().count(),
-            "officers": registry.public_officers().count(),
-            "items": registry.public_items().count(),
-            "decisions": selectors.published_count(),
-        },
+        "stats": selectors.portal_figures(),
     })
 
 
@@ -225,8 +222,18 @@ def decision_list(request):
     f = {key: request.GET.get(key, "").strip()[:60] for key in ("q", "agency", "kind", "penalty", "from", "to")}
     publications = selectors.published(query=f["q"], agency_code=f["agency"], kind=f["kind"], penalty=f["penalty"],
                                        date_from=f["from"], date_to=f["to"])
+    cursor_error = ""
+    try:
+        page = selectors.decision_page(publications, after=request.GET.get("after", "")[:40],
+                                       before=request.GET.get("before", "")[:40])
+    except selectors.BadCursor:
+        cursor_error = "翻页参数无效（after/before 应为“决定日期.序号”，如 2026-01-05.123），已显示第一页。"
+        page = selectors.decision_page(publications)
+    kept = {k: v for k, v in f.items() if v}
     return render(request, "portal/decisions.html", {
-        "publications": publications[:200], "f": f, "q": f["q"], "agency": f["agency"],
+        "publications": page.rows, "f": f, "q": f["q"], "agency": f["agency"], "cursor_error": cursor_error,
+        "next_url": "?" + urlencode({**kept, "after": page.next_cursor}) if page.next_cursor else "",
+        "prev_url": "?" + urlencode({**kept, "before": page.prev_cursor}) if page.prev_cursor else "",
         "agencies": registry.public_agencies(), "kinds": [label for _, label in ActionKind.choices],
         "penalties": PENALTY_FILTERS,
     })

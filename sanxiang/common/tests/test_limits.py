@@ -90,9 +90,18 @@ def test_serve_gives_waitress_the_largest_cap(monkeypatch, settings):
     from sanxiang.common.management.commands import serve
 
     seen = {}
-    monkeypatch.setattr(serve, "serve", lambda app, **kwargs: seen.update(kwargs))
-    serve.Command().handle(host="127.0.0.1", port=0, threads=1)
-    assert seen["max_request_body_size"] == settings.REQUEST_MAX_BYTES_LARGEST < 1 << 30
+
+    class Server:
+        def run(self):
+            seen["ran"] = True
+
+    def create_server(app, **kwargs):
+        seen.update(kwargs)
+        return Server()
+
+    monkeypatch.setattr(serve, "create_server", create_server)
+    serve.Command().handle(host="127.0.0.1", port=0, workers=1, threads=1)
+    assert seen["max_request_body_size"] == settings.REQUEST_MAX_BYTES_LARGEST < 1 << 30 and seen["ran"]
 
 
 # --- JSON -------------------------------------------------------------------------------------
