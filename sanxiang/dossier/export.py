@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -187,35 +188,41 @@ def dossier_export(*, case, actor, reason: str = "") -> str:
         "entries": [], "files": [], "withheld_entries": [],
     }
     handle = tempfile.NamedTemporaryFile(prefix="dossier-", suffix=".zip", delete=False)
-    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        for name, data in generated.items():
-            archive.writestr(name, data)
-            manifest["files"].append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                                      "role": "generated", "title": name})
-        for entry in entries:
-            path = f"entries/{entry.index:012d}.json"
-            archive.writestr(path, bytes(entry.body))
-            proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
-            manifest["entries"].append({"index": entry.index, "path": path, "kind": entry.kind,
-                                        "audit_path": [h.hex() for h in proof]})
-        for entry in hidden_entries:
-            # The entry names restricted material: only its leaf hash and proof go in, so the reader
-            # can check the log holds it without learning what it says.
-            proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
-            manifest["withheld_entries"].append({"index": entry.index, "leaf_hash": bytes(entry.leaf_hash).hex(),
-                                                 "audit_path": [h.hex() for h in proof]})
-        for item in [*documents, *evidence]:
-            record = {"path": item.path, "sha256": item.sha256, "size": item.size, "role": item.role,
-                      "title": item.title}
-            if item.role == "withheld":
-                record.update(omitted=True, withheld=True)
-            elif item.size > limit:
-                record["omitted"] = True
-            else:
-                _copy_into(archive, item)
-            manifest["files"].append(record)
-        archive.writestr("manifest.json", canonical_bytes(manifest))
-        archive.writestr("README.txt", _readme(case, checkpoint).encode())
+    try:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            for name, data in generated.items():
+                archive.writestr(name, data)
+                manifest["files"].append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                                          "role": "generated", "title": name})
+            for entry in entries:
+                path = f"entries/{entry.index:012d}.json"
+                archive.writestr(path, bytes(entry.body))
+                proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
+                manifest["entries"].append({"index": entry.index, "path": path, "kind": entry.kind,
+                                            "audit_path": [h.hex() for h in proof]})
+            for entry in hidden_entries:
+                # The entry names restricted material: only its leaf hash and proof go in, so the reader
+                # can check the log holds it without learning what it says.
+                proof = merkle.inclusion_proof(store, entry.index, checkpoint.tree_size)
+                manifest["withheld_entries"].append({"index": entry.index, "leaf_hash": bytes(entry.leaf_hash).hex(),
+                                                     "audit_path": [h.hex() for h in proof]})
+            for item in [*documents, *evidence]:
+                record = {"path": item.path, "sha256": item.sha256, "size": item.size, "role": item.role,
+                          "title": item.title}
+                if item.role == "withheld":
+                    record.update(omitted=True, withheld=True)
+                elif item.size > limit:
+                    record["omitted"] = True
+                else:
+                    _copy_into(archive, item)
+                manifest["files"].append(record)
+            archive.writestr("manifest.json", canonical_bytes(manifest))
+            archive.writestr("README.txt", _readme(case, checkpoint).encode())
+    except BaseException:
+        # A failed export leaves no half-written archive in the temporary directory.
+        handle.close()
+        os.unlink(handle.name)
+        raise
     handle.close()
     return handle.name
 

@@ -78,6 +78,21 @@ class TestDossier:
         access = AccessLog.objects.get(action="export")
         assert access.reason == "归档" and access.actor == world.carol
 
+    def test_a_failed_export_leaves_no_archive_behind(self, world, monkeypatch):
+        import tempfile
+
+        from sanxiang.dossier import export
+
+        case = archived_case(world)
+
+        def broken(archive, item):
+            raise OSError("存储不可读")
+
+        monkeypatch.setattr(export, "_copy_into", broken)
+        with pytest.raises(OSError):
+            dossier_export(case=case, actor=world.carol)
+        assert list(Path(tempfile.gettempdir()).iterdir()) == []
+
     def test_trusted_key_is_checked(self, world):
         path = dossier_export(case=archived_case(world), actor=world.carol)
         vkey = note.make_vkey(keys.key_name(), keys.public_key())
