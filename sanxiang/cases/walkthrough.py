@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.reviews.models import CHECKLIST
@@ -159,6 +161,14 @@ def _basis_text(case: Case) -> str:
     return "、".join(c.citation_text for c in penalty_citations(case.item)) or "有关法律规定"
 
 
+def record_time(day: dt.date, hour: int, minute: int = 0) -> str:
+    """The time a walked-through record says it was made: `day` at hour:minute, or now if that is
+    still to come (the documents refuse a time in the future, and a case opened today is walked
+    through at any hour, past midnight too)."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+    return timezone.localtime(min(at, timezone.now())).isoformat(timespec="minutes")
+
+
 def issue_dossier_documents(case: Case, cast: Cast, *, correction_reason: str | None = None) -> list:
     """Issue the documents the dossier checklist finds missing that the case's step makes now.
 
@@ -168,7 +178,7 @@ def issue_dossier_documents(case: Case, cast: Cast, *, correction_reason: str | 
     from sanxiang.documents.services import document_issue, kind_problem
     from sanxiang.dossier.checklist import missing
 
-    opened = dt.datetime.combine(case.opened_on, dt.time(9, 30)).isoformat(timespec="minutes")
+    opened = record_time(case.opened_on, 9, 30)
     extras = {
         "inquiry_record": {"started_at": opened, "place": "本机关询问室", "interviewee": case.party.name,
                            "relation": "当事人",

@@ -128,6 +128,10 @@ def _clean_extra(kind: DocumentKind, raw: dict | None, now: dt.datetime) -> dict
                                        code="field_required")
             continue
         clean[spec.name] = value
+    if clean.get("started_at") and clean.get("ended_at") and clean["ended_at"] < clean["started_at"]:
+        names = {spec.name: spec.label for spec in kind.extra}
+        raise ValidationFailed(f"“{names['ended_at']}”不能早于“{names['started_at']}”（《{kind.name}》）",
+                               field="ended_at", code="ended_before_started")
     return clean
 
 

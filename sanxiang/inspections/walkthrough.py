@@ -8,13 +8,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from sanxiang.cases.services import case_transition
-from sanxiang.cases.walkthrough import SAMPLE_VIDEO
+from sanxiang.cases.walkthrough import SAMPLE_VIDEO, record_time
 from sanxiang.documents.services import document_issue
 from sanxiang.records.services import evidence_attach
-
-
-def _dt(day: dt.date, hour: int) -> str:
-    return f"{day.isoformat()}T{hour:02d}:00"
 
 
 def start(case, officer_user):
@@ -30,7 +26,7 @@ def onsite(case, officer_user, *, on: dt.date | None = None, findings: str = "�
     evidence_attach(case=case, actor=officer_user, kind="video", description="现场检查执法记录仪视频",
                     uploaded=ContentFile(SAMPLE_VIDEO + case.number.encode(), name="现场检查.mp4"))
     document_issue(case=case, kind="inspection_record", actor=officer_user, extra={
-        "mode": "检查", "started_at": _dt(on, 9), "ended_at": _dt(on, 10), "place": case.party.address or "经营场所",
+        "mode": "检查", "started_at": record_time(on, 9), "ended_at": record_time(on, 10), "place": case.party.address or "经营场所",
         "present": f"{case.party.legal_representative or '负责人'}（当事人负责人）", "record": findings})
     case_transition(case=case, action="record_onsite", actor=officer_user, data={
         "inspected_on": on.isoformat(), "certificates_shown": True, "party_signature": signature,

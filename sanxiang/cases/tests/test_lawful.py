@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +17,7 @@ from sanxiang.cases import engine
 from sanxiang.cases.models import Case
 from sanxiang.cases.procedure import late_payment, payment_due
 from sanxiang.cases.services import case_is_overdue, case_open, case_transition
-from sanxiang.cases.walkthrough import Cast, walk
+from sanxiang.cases.walkthrough import Cast, record_time, walk
 from sanxiang.common.exceptions import DomainError
 from sanxiang.common.services import record_save
 from sanxiang.documents.content import plain_text
@@ -265,6 +266,21 @@ class TestDocumentsPerStep:
         doc = document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=INQUIRY,
                              correction_reason="调查时漏记被询问人签名页")
         assert doc.content["correction"]["reason"] == "调查时漏记被询问人签名页"
+
+    def test_a_record_that_ends_before_it_starts_is_refused(self, world):
+        case = walk(open_case(world), cast(world), until="examination")
+        ends_early = {**INQUIRY, "ended_at": f"{OPENED + dt.timedelta(days=1)} 09:00"}
+        refused("ended_before_started", case,
+                lambda: document_issue(case=case, kind="inquiry_record", actor=world.alice, extra=ends_early),
+                field="ended_at", says="不能早于“询问开始时间”")
+
+    def test_a_walked_through_record_time_is_never_in_the_future(self):
+        # Demo data and tests open cases "today" at any hour; at 00:01 a record "at 09:00 today" is
+        # in the future and the document refuses it, so the walkthrough takes the earlier of the two.
+        just_after_midnight = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(0, 1)))
+        with mock.patch("django.utils.timezone.now", lambda: just_after_midnight):
+            assert record_time(TODAY, 9) == timezone.localtime(just_after_midnight).isoformat(timespec="minutes")
+        assert record_time(TODAY - dt.timedelta(days=1), 9).endswith("T09:00+08:00")
 
     def test_the_decision_document_is_made_right_after_the_decision(self, world):
         case = walk(open_case(world), cast(world), until="service", start=OPENED + dt.timedelta(days=5))

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.walkthrough import SAMPLE_VIDEO
+from sanxiang.cases.walkthrough import SAMPLE_VIDEO, record_time
 from sanxiang.inspections.models import Referral, Task
 from sanxiang.inspections.testing import build_inspection_world
 from sanxiang.testing import build_world, token_client
@@ -55,7 +55,7 @@ def test_the_whole_inspection_flow_through_the_api(settings, tmp_path):
     refused = _action(alice, case_id, "record_onsite", onsite)
     assert refused.json()["error"]["code"] == "inspection_record_missing"
     record = _document(alice, case_id, "inspection_record", {
-        "mode": "检查", "started_at": f"{TODAY}T09:00", "place": "中州路1号", "record": "门前堆放杂物"})
+        "mode": "检查", "started_at": record_time(timezone.localdate(), 9), "place": "中州路1号", "record": "门前堆放杂物"})
     assert record.status_code == 201, record.content
     refused = _action(alice, case_id, "record_onsite", onsite)
     assert refused.json()["error"]["code"] == "refusal_not_noted"

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sanxiang.cases.walkthrough import record_time
 from sanxiang.inspections import services, walkthrough
 from sanxiang.inspections.models import ResultNotice
 from sanxiang.inspections.tasks import monthly, publish_inspection_results
@@ -132,7 +133,7 @@ def test_the_agency_av_list_names_the_onsite_inspection_and_audio_is_not_enough(
     from sanxiang.documents.services import document_issue
 
     document_issue(case=case, kind="inspection_record", actor=w.alice, extra={
-        "mode": "检查", "started_at": f"{timezone.localdate().isoformat()}T09:00", "place": "现场", "record": "检查情况"})
+        "mode": "检查", "started_at": record_time(timezone.localdate(), 9), "place": "现场", "record": "检查情况"})
     from sanxiang.cases.services import case_transition
 
     with pytest.raises(EvidenceMissing) as exc:
