@@ -9,6 +9,9 @@ def _isolated_storage(settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
     settings.LEDGER_SIGNING_KEY = tmp_path / "keys" / "ledger.pem"
     settings.LEDGER_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    # Tests create rows with factories, which write no ledger entry: a kept page would go stale
+    # within a test. sanxiang/common/tests/test_pagecache.py switches it on.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     # PBKDF2 at production strength costs ~0.5 s per persona; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -341,7 +341,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="fill --workdir to the last size and stop (measure later with --measure-existing)")
     parser.add_argument("--measure-existing", action="store_true",
                         help="measure the database already in --workdir as it is (a fill that was stopped)")
+    parser.add_argument("--page-cache", choices=("both", "on", "off"), default="both",
+                        help="measure with the public page cache (as deployed), without it, or both")
     args = parser.parse_args(argv)
+    modes = ["on", "off"] if args.page_cache == "both" else [args.page_cache]
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sanxiang-portal-bench-"))
 
@@ -367,8 +370,6 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         if args.fill_only:
             continue
-        port = free_port()
-        server = start_server(workdir, port, env)
         from sanxiang.disclosure.models import Publication
 
         # Decision pages: 2,000 published decisions drawn at random, so reads are spread over the table.
@@ -376,17 +377,23 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connection
 
         connection.close()
-        try:
-            results[size] = {}
-            for label, path in filler.pages():
-                r = wrk(port, path, args.duration, args.connections, workdir, ids)
-                results[size][label] = r
-                print(f"   {label:<22} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms"
-                      f"  p99 {r['p99'] / 1000:7.1f} ms  errors {r['errors'] + r['non2xx']}"
-                      + (f"  ({r['matches']} links)" if r["matches"] is not None else "")
-                      + f"  load {r['load'][0]}→{r['load'][1]}", flush=True)
-        finally:
-            stop_server(server)
+        results[size] = {}
+        for mode in modes:
+            # As deployed, pages are kept for visitors who are not signed in (common.pagecache);
+            # "不缓存" measures the same pages rendered on every request.
+            port = free_port()
+            server = start_server(workdir, port, {**env, "PUBLIC_PAGE_CACHE_SECONDS": "60" if mode == "on" else "0"})
+            try:
+                for label, path in filler.pages():
+                    label = label if mode == "on" else f"{label}（不缓存）"
+                    r = wrk(port, path, args.duration, args.connections, workdir, ids)
+                    results[size][label] = r
+                    print(f"   {label:<22} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms"
+                          f"  p99 {r['p99'] / 1000:7.1f} ms  errors {r['errors'] + r['non2xx']}"
+                          + (f"  ({r['matches']} links)" if r["matches"] is not None else "")
+                          + f"  load {r['load'][0]}→{r['load'][1]}", flush=True)
+            finally:
+                stop_server(server)
         if args.json:
             args.json.write_text(json.dumps({"vendor": vendor, "results": results}, ensure_ascii=False, indent=1))
     if args.fill_only:

@@ -334,6 +334,10 @@ CACHES = {"default": (
      "LOCATION": env_str("SANXIANG_CACHE_FILE", str(VAR_DIR / "cache.sqlite3"))}
 )}
 
+# Public portal pages for visitors who are not signed in, kept in the cache above until the next
+# write to the ledger (sanxiang.common.pagecache); 0 switches it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+
 # Headers on every answer. The CSP allows no inline script (every script is a static file) and no
 # inline style (htmx's indicator style is switched off in base.html's htmx-config).
 CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "; ".join([

@@ -19,6 +19,7 @@ from sanxiang.cases import engine
 from sanxiang.cases.engine import FlowSpec, flow_spec
 from sanxiang.cases.procedure import chronology_sentence, period_rules, surcharge_sentence
 from sanxiang.common.exceptions import DomainError
+from sanxiang.common.pagecache import public_page
 from sanxiang.disclosure import selectors
 from sanxiang.ledger.services import ledger_size
 from sanxiang.registry import selectors as registry
@@ -75,6 +76,7 @@ def flow_chart(spec: FlowSpec, agency=None) -> list[dict]:
     return steps
 
 
+@public_page
 def home(request):
     return render(request, "portal/home.html", {
         "latest": selectors.published()[:10], "agencies": registry.public_agencies(), "ledger_size": ledger_size(),
@@ -82,6 +84,7 @@ def home(request):
     })
 
 
+@public_page
 def agency_list(request):
     return render(request, "portal/agencies.html", {"agencies": registry.public_agencies()})
 
@@ -96,6 +99,7 @@ def _av_list(agency) -> list:
     return rows
 
 
+@public_page
 def agency_detail(request, code):
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
@@ -121,6 +125,7 @@ def _certificate_status(officer, today) -> tuple[bool, str]:
     return registry.officer_public_status(officer, today) == "有效", ""
 
 
+@public_page
 def officer_search(request):
     """执法人员查询 by name or certificate number. Only public columns leave this view: never the
     ID number or the phone."""
@@ -144,6 +149,7 @@ def officer_search(request):
     })
 
 
+@public_page
 def item_list(request):
     items = registry.public_items(agency_code=request.GET.get("agency", ""), kind=request.GET.get("kind", ""))
     return render(request, "portal/items.html", {"items": items.order_by("agency__code", "code").prefetch_related("citations__law"),
@@ -189,6 +195,7 @@ def _benchmarks(item, on) -> list[dict]:
     return out
 
 
+@public_page
 def item_detail(request, pk):
     from django.utils import timezone
 
@@ -203,6 +210,7 @@ def item_detail(request, pk):
     })
 
 
+@public_page
 def flow_detail(request, code):
     flow = Flow.objects.filter(code=code).first()
     if flow is None:
@@ -217,6 +225,7 @@ PENALTY_FILTERS = ("警告", "通报批评", "罚款", "没收违法所得", "�
                    "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业")
 
 
+@public_page
 def decision_list(request):
     """执法决定公开: search by 文号 or party name; filter by agency, kind, penalty kind and date."""
     f = {key: request.GET.get(key, "").strip()[:60] for key in ("q", "agency", "kind", "penalty", "from", "to")}
@@ -249,6 +258,7 @@ def _decision_context(publication, **extra) -> dict:
             "current": publication.status == PublicationStatus.PUBLISHED, **extra}
 
 
+@public_page
 def decision_detail(request, pk):
     """A decision as published; a corrected one names its replacement, a withdrawn one shows the
     withdrawal and its reason (the old text leaves the page, its logged entry still verifies);
