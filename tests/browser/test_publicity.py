@@ -57,8 +57,12 @@ def _verified(page, steps: int):
     expect(page.locator("#verify-steps li")).to_have_count(steps)
 
 
-def test_a_visitor_reports_an_error_the_agency_corrects_it_and_the_reporter_sees_it(live_server, tx_world, browser):
+def test_a_visitor_reports_an_error_the_agency_corrects_it_and_the_reporter_sees_it(live_server, tx_world, browser,
+                                                                                   settings):
     from playwright.sync_api import expect
+
+    # As deployed: the visitor's pages come from the public page cache, and must not go stale.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
 
     from sanxiang.disclosure.models import Publication
 
@@ -110,12 +114,18 @@ def test_a_visitor_reports_an_error_the_agency_corrects_it_and_the_reporter_sees
         session.close()
 
 
-def test_a_withdrawn_decision_shows_its_reason_and_its_proof_still_verifies(live_server, tx_world, browser):
+def test_a_withdrawn_decision_shows_its_reason_and_its_proof_still_verifies(live_server, tx_world, browser, settings):
     from playwright.sync_api import expect
 
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60  # as deployed (see the test above)
     publication = _published(tx_world)
     session = Session(browser, live_server.url)
     try:
+        visitor = session.page()
+        for expected in ("miss", "hit"):  # the second answer is the kept page
+            answer = visitor.goto(f"/decisions/{publication.pk}/")
+            assert answer.headers.get("x-sanxiang-page-cache") == expected
+            expect(visitor.locator("#decision-text")).to_contain_text("幸福路88号")
         erin = session.page("erin")
         erin.goto(f"/staff/publicity/publications/{publication.pk}/")
         form = erin.locator("#withdraw-form")
@@ -129,7 +139,6 @@ def test_a_withdrawn_decision_shows_its_reason_and_its_proof_still_verifies(live
         expect(erin.locator(".messages")).to_contain_text(f"已撤回：{publication.decision_number}")
         expect(erin.locator("#publication-status")).to_have_text("已撤回")
 
-        visitor = session.page()
         visitor.goto(f"/decisions/{publication.pk}/")
         notice = visitor.locator("#notice")
         expect(notice).to_contain_text("本决定信息已撤回")
