@@ -61,7 +61,7 @@ def _reason(reason, *, message: str, rule: str) -> str:
 
 
 def _locked_published(publication, what: str) -> Publication:
-    publication = Publication.objects.select_for_update().select_related("agency").get(pk=publication.pk)
+    publication = Publication.objects.select_for_update(of=("self",)).select_related("agency").get(pk=publication.pk)
     if publication.status != PublicationStatus.PUBLISHED:
         raise TransitionNotAllowed(
             f"该公示状态为“{publication.get_status_display()}”，只有正在公示的信息可以{what}",
@@ -197,7 +197,7 @@ def publications_expire(on: dt.date | None = None, *, actor="job:expire_publicat
     for pk in Publication.objects.filter(status=PublicationStatus.PUBLISHED, display_until__lte=on).values_list(
             "pk", flat=True):
         with transaction.atomic():
-            p = Publication.objects.select_for_update().select_related("agency").get(pk=pk)
+            p = Publication.objects.select_for_update(of=("self",)).select_related("agency").get(pk=pk)
             if p.status != PublicationStatus.PUBLISHED:
                 continue
             now = timezone.now()
@@ -274,7 +274,7 @@ def credit_repair_apply(*, decision_number: str, identity: str, applicant: str, 
 @transaction.atomic
 def credit_repair_decide(*, repair: CreditRepair, actor, grant: bool, reason: str) -> CreditRepair:
     """The agency decides, with reasons; granting takes the publication down (a public event)."""
-    repair = CreditRepair.objects.select_for_update().select_related("publication").get(pk=repair.pk)
+    repair = CreditRepair.objects.select_for_update(of=("self",)).select_related("publication").get(pk=repair.pk)
     _check_actor(actor, repair.publication, "作出信用修复决定")
     if repair.status != RepairStatus.PENDING:
         raise TransitionNotAllowed(f"该申请已{repair.get_status_display()}，不能再次决定", code="repair_decided")

@@ -76,7 +76,7 @@ def report_submit(*, publication: Publication, description: str, contact: str = 
 def report_answer(*, report: ErrorReport, actor, correct: bool, reply: str, extra_redactions=()) -> ErrorReport:
     """The agency answers: a correction (a new version of the publication, through the lifecycle)
     or a reasoned reply that the publication is right."""
-    report = ErrorReport.objects.select_for_update().select_related("publication").get(pk=report.pk)
+    report = ErrorReport.objects.select_for_update(of=("self",)).select_related("publication").get(pk=report.pk)
     _check_actor(actor, report.publication, "答复纠错报告")
     if report.status != ReportStatus.PENDING:
         raise TransitionNotAllowed(f"该纠错报告已{report.get_status_display()}，不能再次答复", code="report_answered")

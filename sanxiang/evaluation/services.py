@@ -152,7 +152,7 @@ def _took_part(user, case_id: int) -> bool:
 def file_score(*, actor, file: EvaluatedFile, scores: dict, comment: str) -> EvaluatedFile:
     """Score a dossier item by item: `scores` maps item id to {"points", "triggered", "note"}.
     Every item must be scored; a deduction or a veto needs its reason."""
-    file = EvaluatedFile.objects.select_for_update().select_related("round__template").get(pk=file.pk)
+    file = EvaluatedFile.objects.select_for_update(of=("self",)).select_related("round__template").get(pk=file.pk)
     if file.evaluator_id != actor.pk:
         raise RoleNotAllowed("只有抽取确定的评查人员可以评分", code="not_evaluator", rule=RULE)
     if file.scored_at is not None:
@@ -220,7 +220,7 @@ def rectification_request(*, actor, file: EvaluatedFile, request: str, due_on: d
 
 @transaction.atomic
 def rectification_answer(*, actor, rectification: Rectification, answer: str) -> Rectification:
-    row = Rectification.objects.select_for_update().select_related("file__case__agency").get(pk=rectification.pk)
+    row = Rectification.objects.select_for_update(of=("self",)).select_related("file__case__agency").get(pk=rectification.pk)
     agency = row.file.case.agency
     if actor.role not in ANSWER_ROLES:
         raise RoleNotAllowed("整改情况须由被评查机关的机关负责人或承办机构负责人反馈", code="role_not_allowed", rule=RULE)

@@ -94,7 +94,7 @@ def avoidance_declare(*, actor, officer: Officer, entity: MarketEntity, reason: 
 def avoidance_withdraw(*, actor, avoidance: Avoidance, reason: str) -> Avoidance:
     """撤回回避申报 (the relation ended): kept with its reason; from now on the officer may be drawn."""
     _check_role(actor, ORGANISERS | {Role.OFFICER}, "撤回回避申报")
-    row = Avoidance.objects.select_for_update().select_related("officer", "entity__agency").get(pk=avoidance.pk)
+    row = Avoidance.objects.select_for_update(of=("self",)).select_related("officer", "entity__agency").get(pk=avoidance.pk)
     _check_scope(actor, row.entity.agency)
     if actor.role == Role.OFFICER and getattr(actor, "officer", None) != row.officer:
         raise RoleNotAllowed("执法人员只能撤回本人的回避申报", code="avoidance_not_own")

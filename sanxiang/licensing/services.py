@@ -184,7 +184,9 @@ def materials_supplement_online(*, number: str, code: str, files: dict) -> tuple
     listed while the case waits for them; the officer then records the 补正 (登记补正材料) and the
     examination for 受理 resumes. Only listed materials are taken."""
     application = supplement_application(number, code)
-    application = Application.objects.select_for_update().select_related("case", "item").get(pk=application.pk)
+    # Only the application's row is locked (of=self): PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the LEFT JOIN to the case, and locking the joined rows would serialise unrelated writes.
+    application = Application.objects.select_for_update(of=("self",)).select_related("case", "item").get(pk=application.pk)
     asked = {m["key"]: m for m in requested_materials(application)}
     for key in files:
         if key not in asked:
