@@ -13,7 +13,8 @@ All decisions hang off one case of the test world (the portal never reads cases)
 
 The server runs as `make demo` runs it: scripts/serve_with_worker.sh (`sanxiang serve`: one
 waitress process per core, 4 threads each, with the one job worker beside it; no demo witnesses). wrk runs on loopback, 2 threads, 8 connections, 30 s
-per page; p50/p95/p99 come from wrk's own latency histogram (a Lua `done` hook, since --latency
+per page, once with the public page cache as deployed and once without it (--page-cache);
+p50/p95/p99 come from wrk's own latency histogram (a Lua `done` hook, since --latency
 prints no p95). The table compares each size with the first.
 """
 
