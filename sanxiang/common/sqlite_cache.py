@@ -39,11 +39,26 @@ class SqliteCache(BaseCache):
         if db is None or self._local.pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=True)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(_SCHEMA)
+            self._prepare(db)
             self._local.db, self._local.pid = db, os.getpid()
         return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        """WAL mode (kept in the file) and the table. Several processes starting at once on a new
+        file race for the switch to WAL, which SQLite answers with "database is locked" at once,
+        not after the busy timeout: the loser waits and tries again."""
+        for attempt in range(100):
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")
+                db.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.05)
 
     def _expiry(self, timeout) -> float:
         timeout = self.get_backend_timeout(timeout)
