@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -54,7 +55,16 @@ def secret_from_file(path: Path, *, nbytes: int = 50) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process started at the same moment made it: wait for its write, then use it.
+        for _ in range(100):
+            existing = path.read_text().strip()
+            if existing:
+                return existing
+            time.sleep(0.02)
+        raise
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
     return value
